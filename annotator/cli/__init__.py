@@ -1,0 +1,18 @@
+"""The `annotator` command line: one module per command."""
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="annotator",
+    help="Annotate Persian news with entities and numeric claims, as Prodigy-ready JSONL.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+from . import annotate  # noqa: E402,F401  (registers the command)
+
+
+def main() -> None:
+    app()

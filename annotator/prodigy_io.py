@@ -1,0 +1,92 @@
+"""Prodigy tasks in and out: hashes, tokens, spans, claims.
+
+Tasks must be ones Prodigy's `ner.manual`, `ner.correct` and `db-in` take
+unchanged, so the hashes are computed exactly as Prodigy computes them (see
+`../shared/data/README.md`; checked against real `db-out` exports in the
+tests): MurmurHash3 x86 32-bit, seed 0, signed, over `key=` + compact,
+key-sorted, ASCII-escaped JSON.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable
+
+from murmurhash import hash as murmur
+from spacy.tokens import Doc
+
+INPUT_KEYS = ("text", "image", "html", "input")
+TASK_KEYS = ("spans", "label", "options", "arcs")
+IGNORE_KEYS = frozenset(
+    ["score", "rank", "model", "source", "pattern", "priority", "path",
+     "_view_id", "_session_id", "_annotator_id", "answer"]
+)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def _strip(value: Any) -> Any:
+    """Drop the keys Prodigy ignores for task hashes, at every depth."""
+    if isinstance(value, dict):
+        return {k: _strip(v) for k, v in value.items() if k not in IGNORE_KEYS}
+    if isinstance(value, list):
+        return [_strip(v) for v in value]
+    return value
+
+
+def input_hash(task: dict) -> int:
+    """Prodigy's `_input_hash`: what the annotator sees (the text)."""
+    return murmur("".join(f"{k}={_dumps(task[k])}" for k in INPUT_KEYS if k in task))
+
+
+def task_hash(task: dict, input_hash_value: int | None = None) -> int:
+    """Prodigy's `_task_hash`: the input plus the question asked about it."""
+    ih = input_hash(task) if input_hash_value is None else input_hash_value
+    parts = [str(ih)]
+    parts.extend(f"{k}={_dumps(_strip(task[k]))}" for k in TASK_KEYS if k in task)
+    return murmur("".join(parts))
+
+
+def set_hashes(task: dict, *, overwrite: bool = False) -> dict:
+    """Add `_input_hash` and `_task_hash` (keeping existing ones unless told)."""
+    if overwrite or "_input_hash" not in task:
+        task["_input_hash"] = input_hash(task)
+    if overwrite or "_task_hash" not in task:
+        task["_task_hash"] = task_hash(task, task["_input_hash"])
+    return task
+
+
+def tokens_of(doc: Doc) -> list[dict]:
+    return [
+        {"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
+        for t in doc
+    ]
+
+
+def span_dict(span, label: str | None = None) -> dict:
+    """A Prodigy span: character offsets, inclusive `token_end`."""
+    return {
+        "start": span.start_char,
+        "end": span.end_char,
+        "token_start": span.start,
+        "token_end": span.end - 1,
+        "label": label if label is not None else span.label_,
+    }
+
+
+def doc_to_task(doc: Doc, meta: dict | None = None, *, extra_spans: Iterable[dict] = ()) -> dict:
+    """The output contract of ANNOTATION.md for one annotated document.
+
+    `spans` are the flat entities (`doc.ents`) plus any `extra_spans`, in
+    offset order. The hashes cover `text` and `spans`, as Prodigy's do.
+    """
+    spans = [span_dict(ent) for ent in doc.ents]
+    spans.extend(extra_spans)
+    spans.sort(key=lambda s: (s["start"], s["end"]))
+    task: dict[str, Any] = {"text": doc.text, "meta": dict(meta or {})}
+    task["_input_hash"] = input_hash(task)
+    task["tokens"] = tokens_of(doc)
+    task["spans"] = spans
+    task["_task_hash"] = task_hash(task, task["_input_hash"])
+    return task

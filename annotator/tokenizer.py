@@ -1,0 +1,246 @@
+"""A Persian tokenizer for spaCy that keeps every character offset.
+
+hazm's `WordTokenizer` knows Persian punctuation («،», «؛», «؟», guillemets)
+and splits digits from letters («۳۱هزار»), which spaCy's blank `fa` tokenizer
+does not. hazm returns strings, not offsets, so its words are aligned back to
+the input here, then adjusted where news text needs more than hazm gives:
+
+* numbers with separators stay one token («۳۱٬۵۰۰», «31,500», «۲/۵», «۲.۵»),
+  and a sentence dot after a number is split off («سال ۱۴۰۲.»);
+* affixes written with a space («سازمان های», «می شود») join their word, so
+  the spaced and ZWNJ spellings get one norm;
+* sentence starts are set from sentence-final punctuation and line breaks,
+  so `doc.sents` works without a parser.
+
+`doc.text` is always the input, unchanged.
+"""
+from __future__ import annotations
+
+import json
+import re
+from importlib.resources import files
+from typing import Iterable, Iterator
+
+import spacy
+from hazm import WordTokenizer
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from .normalizer import install_norms
+
+# hazm splits on " " after turning "\n" and "\t" into spaces; other
+# whitespace (\r, NBSP, thin spaces) stays inside its words.
+_OTHER_SPACE = re.compile(r"[^\S \n\t]")
+_SPACE_RUN = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
+# One number: digits with thousands groups and/or decimal, date or clock
+# separators between digits.
+_NUMBER = re.compile(r"\d+(?:[,٬]\d{3}(?!\d))*(?:[.٫/:]\d+)*")
+# Sentence-final punctuation, as in hazm's SentenceTokenizer, plus «…».
+_SENT_END = frozenset("!.?⸮؟…")
+_CLOSING = frozenset(['»', '"', "'", ")", "]", "}", "”", "’", ">"])
+
+
+def _variants(word: str) -> str:
+    """A regex for `word` that also accepts its Arabic-letter spellings."""
+    return "".join({"ی": "[یيى]", "ک": "[کك]"}.get(ch, re.escape(ch)) for ch in word)
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(_variants(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _affix_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """Spaced affixes as found in raw text: a space, then a suffix ending its
+    word (group 1 starts the suffix), or a prefix, then a space (group 1
+    starts the word it belongs to)."""
+    data = json.loads(files("annotator").joinpath("data/affixes.json").read_text("utf-8"))
+    letter, end = r"[\u0620-\u064a\u066e-\u06d3\u06d5\u200c]", r"(?![\u0620-\u064a\u066e-\u06d3\u06d5\u200c])"
+    suffix = re.compile(
+        rf"(?<={letter}) ((?:{_alternation(data['suffixes'])}){end})"
+        rf"|(?<=[هة]) ((?:{_alternation(data['suffixes_after_he'])}){end})"
+    )
+    prefix = re.compile(rf"(?<!{letter})(?:{_alternation(data['prefixes'])}) ({letter})")
+    return suffix, prefix
+
+
+class PersianTokenizer:
+    """Callable tokenizer: text -> Doc with offsets, norms and sentence starts."""
+
+    def __init__(self, vocab: Vocab, *, join_affixes: bool = True, split_sentences: bool = True) -> None:
+        self.vocab = vocab
+        self.join_affixes = join_affixes
+        self.split_sentences = split_sentences
+        self._hazm = WordTokenizer(join_verb_parts=False)
+        self._suffix_re, self._prefix_re = _affix_patterns()
+        install_norms(vocab)
+
+    def __call__(self, text: str) -> Doc:
+        words, spaces, starts = self._doc_arrays(text, self.token_spans(text))
+        if not self.split_sentences:
+            return Doc(self.vocab, words=words, spaces=spaces)
+        return Doc(self.vocab, words=words, spaces=spaces, sent_starts=starts)
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
+        for text in texts:
+            yield self(text)
+
+    def token_spans(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the non-space tokens, in order."""
+        spans: list[tuple[int, int]] = []
+        pos = 0
+        find = text.find
+        for word in self._hazm.tokenize(text):
+            start = find(word, pos)
+            pos = start + len(word)
+            spans.append((start, pos))
+        if _OTHER_SPACE.search(text):
+            spans = self._split_spaces(text, spans)
+        if _DIGIT.search(text):
+            spans = self._fix_numbers(text, spans)
+        if self.join_affixes:
+            spans = self._join_affixes(text, spans)
+        return spans
+
+    @staticmethod
+    def _doc_arrays(text: str, spans: list[tuple[int, int]]) -> tuple[list[str], list[bool], list[bool]]:
+        """spaCy's words and spaces (one trailing space is a flag, any other
+        gap a whitespace token), and sentence starts.
+
+        A sentence starts after «.», «؟», «!», «…» (and the closing quotes or
+        brackets that follow them) and after a line break, which makes a
+        headline line a sentence of its own. Whitespace tokens stay with the
+        sentence before them. One loop, because this runs on every token.
+        """
+        words: list[str] = []
+        spaces: list[bool] = []
+        starts: list[bool] = []
+        pos = 0
+        boundary = True  # the next word starts a sentence
+        after_end = False  # the last word ended one
+        for start, end in spans:
+            if start != pos:
+                gap = text[pos:start]
+                if gap == " " and words:
+                    spaces[-1] = True
+                else:
+                    if words and gap[0] == " ":
+                        spaces[-1] = True
+                        gap = gap[1:]
+                    if gap:
+                        leading = not words
+                        words.append(gap)
+                        spaces.append(False)
+                        starts.append(leading)
+                        if leading:
+                            boundary = False
+                        elif "\n" in gap:
+                            boundary = True
+            word = text[start:end]
+            words.append(word)
+            spaces.append(False)
+            if after_end:
+                if word in _CLOSING:
+                    starts.append(False)
+                    pos = end
+                    continue
+                boundary = True
+                after_end = False
+            starts.append(boundary or not starts)
+            boundary = False
+            if word[-1] in _SENT_END:
+                after_end = True
+            pos = end
+        if pos < len(text):
+            gap = text[pos:]
+            if words and gap[0] == " ":
+                spaces[-1] = True
+                gap = gap[1:]
+            if gap:
+                words.append(gap)
+                spaces.append(False)
+                starts.append(not starts)
+        return words, spaces, starts
+
+    @staticmethod
+    def _split_spaces(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        out: list[tuple[int, int]] = []
+        for start, end in spans:
+            pos = start
+            for m in _SPACE_RUN.finditer(text, start, end):
+                if m.start() > pos:
+                    out.append((pos, m.start()))
+                pos = m.end()
+            if pos < end:
+                out.append((pos, end))
+        return out
+
+    @staticmethod
+    def _fix_numbers(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Make every number (with its separators) exactly one token."""
+        out: list[tuple[int, int]] = []
+        i = 0
+        n = len(spans)
+        while i < n:
+            start, end = spans[i]
+            m = _NUMBER.search(text, start, end)
+            if m is None:
+                out.append((start, end))
+                i += 1
+                continue
+            # Extend the number over the following tokens it spans.
+            m = _NUMBER.match(text, m.start())
+            num_start, num_end = m.start(), m.end()
+            if num_start > start:
+                out.append((start, num_start))
+            j = i
+            while j + 1 < n and spans[j + 1][0] < num_end:
+                j += 1
+            out.append((num_start, num_end))
+            last_end = spans[j][1]
+            if last_end > num_end:
+                # What follows the number in the last token («.», «%», letters)
+                # is tokenized again on its own.
+                spans[j] = (num_end, last_end)
+                i = j
+            else:
+                i = j + 1
+        return out
+
+    def _join_affixes(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Join each spaced suffix to the word before it and each spaced
+        prefix to the word after it («سازمان های», «می شود»)."""
+        joins = {max(m.start(1), m.start(2)) for m in self._suffix_re.finditer(text)}
+        joins.update(m.start(1) for m in self._prefix_re.finditer(text))
+        if not joins:
+            return spans
+        out: list[tuple[int, int]] = []
+        for start, end in spans:
+            if start in joins and out:
+                out[-1] = (out[-1][0], end)
+            else:
+                out.append((start, end))
+        return out
+
+    # Settings live in the config; there is nothing else to save.
+    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> "PersianTokenizer":
+        return self
+
+    def to_disk(self, path, *, exclude: Iterable[str] = tuple()) -> None:
+        return None
+
+    def from_disk(self, path, *, exclude: Iterable[str] = tuple()) -> "PersianTokenizer":
+        return self
+
+
+@spacy.registry.tokenizers("annotator.PersianTokenizer.v1")
+def create_tokenizer(join_affixes: bool = True, split_sentences: bool = True):
+    """Registered factory: `[nlp.tokenizer] @tokenizers = "annotator.PersianTokenizer.v1"`."""
+
+    def make_tokenizer(nlp) -> PersianTokenizer:
+        return PersianTokenizer(nlp.vocab, join_affixes=join_affixes, split_sentences=split_sentences)
+
+    return make_tokenizer

@@ -1,0 +1,60 @@
+"""Shared fixtures: the pipeline, and the team's shared reference data."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SHARED = Path(os.environ.get("ANNOTATOR_SHARED", ROOT.parent / "shared"))
+
+
+def shared_path(*parts: str) -> Path:
+    """A file of the shared reference data, or skip when it is not here."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"shared reference data not found: {path} (set ANNOTATOR_SHARED)")
+    return path
+
+
+def fars_paragraphs(limit: int | None = None) -> list[str]:
+    out: list[str] = []
+    for path in sorted(shared_path("data", "fars-news").glob("*.json")):
+        for article in json.loads(path.read_text(encoding="utf-8")):
+            out.append(article["title"])
+            out.extend(article["paragraphs"])
+            if limit and len(out) >= limit:
+                return out[:limit]
+    return out
+
+
+def arman_sentences(name: str) -> list[list[tuple[str, str]]]:
+    """Sentences of an ARMAN file as (token, tag) lists."""
+    sents: list[list[tuple[str, str]]] = []
+    cur: list[tuple[str, str]] = []
+    for line in shared_path("data", "arman", name).read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            if cur:
+                sents.append(cur)
+                cur = []
+            continue
+        tok, _, tag = line.rpartition(" ")
+        cur.append((tok, tag))
+    if cur:
+        sents.append(cur)
+    return sents
+
+
+@pytest.fixture(scope="session")
+def tokenizer_nlp():
+    import annotator
+
+    return annotator.blank()
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return shared_path("gold", "seed-article.txt").read_text(encoding="utf-8")
