@@ -9,6 +9,7 @@ the input here, then adjusted where news text needs more than hazm gives:
   and a sentence dot after a number is split off («سال ۱۴۰۲.»);
 * affixes written with a space («سازمان های», «می شود») join their word, so
   the spaced and ZWNJ spellings get one norm;
+* a conjunction «و» glued to the next word («معدن وتجارت») is split off;
 * sentence starts are set from sentence-final punctuation and line breaks,
   so `doc.sents` works without a parser.
 
@@ -26,13 +27,19 @@ from hazm import WordTokenizer
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from .normalizer import install_norms
+from .normalizer import install_norms, normalize
 
 # hazm splits on " " after turning "\n" and "\t" into spaces; other
 # whitespace (\r, NBSP, thin spaces) stays inside its words.
 _OTHER_SPACE = re.compile(r"[^\S \n\t]")
 _SPACE_RUN = re.compile(r"\s+")
 _DIGIT = re.compile(r"\d")
+_LETTER = r"[\u0620-\u064a\u066e-\u06d3\u06d5\u200c]"
+_NOT_LETTER_AFTER = r"(?![\u0620-\u064a\u066e-\u06d3\u06d5\u200c])"
+# Endings that make an inflected form of a listed word (وزیران, وزنش).
+_INFLECTIONS = ("ان", "ها", "های", "ی", "ای", "ش", "اش", "ت", "م", "ات", "ین", "یان", "ون")
+# A word starting with «و», candidate for a conjunction glued to its word.
+_WA_WORD = re.compile(rf"(?<!{_LETTER})و({_LETTER}{{2,}}){_NOT_LETTER_AFTER}")
 # One number: digits with thousands groups and/or decimal, date or clock
 # separators between digits.
 _NUMBER = re.compile(r"\d+(?:[,٬]\d{3}(?!\d))*(?:[.٫/:]\d+)*")
@@ -55,7 +62,7 @@ def _affix_patterns() -> tuple[re.Pattern, re.Pattern]:
     word (group 1 starts the suffix), or a prefix, then a space (group 1
     starts the word it belongs to)."""
     data = json.loads(files("annotator").joinpath("data/affixes.json").read_text("utf-8"))
-    letter, end = r"[\u0620-\u064a\u066e-\u06d3\u06d5\u200c]", r"(?![\u0620-\u064a\u066e-\u06d3\u06d5\u200c])"
+    letter, end = _LETTER, _NOT_LETTER_AFTER
     suffix = re.compile(
         rf"(?<={letter}) ((?:{_alternation(data['suffixes'])}){end})"
         rf"|(?<=[هة]) ((?:{_alternation(data['suffixes_after_he'])}){end})"
@@ -67,11 +74,22 @@ def _affix_patterns() -> tuple[re.Pattern, re.Pattern]:
 class PersianTokenizer:
     """Callable tokenizer: text -> Doc with offsets, norms and sentence starts."""
 
-    def __init__(self, vocab: Vocab, *, join_affixes: bool = True, split_sentences: bool = True) -> None:
+    def __init__(
+        self,
+        vocab: Vocab,
+        *,
+        join_affixes: bool = True,
+        split_conjunctions: bool = True,
+        split_sentences: bool = True,
+    ) -> None:
         self.vocab = vocab
         self.join_affixes = join_affixes
+        self.split_conjunctions = split_conjunctions
         self.split_sentences = split_sentences
         self._hazm = WordTokenizer(join_verb_parts=False)
+        # hazm's word list (193k words) decides whether «وتجارت» is «و» +
+        # «تجارت»: only when the whole is not a word and the rest is.
+        self._known = frozenset(normalize(w) for w in self._hazm.words) if split_conjunctions else frozenset()
         self._suffix_re, self._prefix_re = _affix_patterns()
         install_norms(vocab)
 
@@ -98,6 +116,8 @@ class PersianTokenizer:
             spans = self._split_spaces(text, spans)
         if _DIGIT.search(text):
             spans = self._fix_numbers(text, spans)
+        if self.split_conjunctions:
+            spans = self._split_conjunctions(text, spans)
         if self.join_affixes:
             spans = self._join_affixes(text, spans)
         return spans
@@ -207,6 +227,31 @@ class PersianTokenizer:
                 i = j + 1
         return out
 
+    def _split_conjunctions(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Split a conjunction «و» written without its space («معدن وتجارت»)."""
+        cuts = {m.start(1) for m in _WA_WORD.finditer(text) if self._is_glued(m.group(0))}
+        if not cuts:
+            return spans
+        out: list[tuple[int, int]] = []
+        for start, end in spans:
+            if start + 1 in cuts and end > start + 1:
+                out.append((start, start + 1))
+                out.append((start + 1, end))
+            else:
+                out.append((start, end))
+        return out
+
+    def _is_glued(self, word: str) -> bool:
+        """«وتجارت»: not a word itself, not an inflection of one, but «و» +
+        a word of three letters or more."""
+        known = self._known
+        whole, rest = normalize(word), normalize(word[1:])
+        if len(rest) < 3 or rest not in known or whole in known:
+            return False
+        return not any(
+            whole.endswith(suffix) and whole[: -len(suffix)] in known for suffix in _INFLECTIONS
+        )
+
     def _join_affixes(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Join each spaced suffix to the word before it and each spaced
         prefix to the word after it («سازمان های», «می شود»)."""
@@ -237,10 +282,15 @@ class PersianTokenizer:
 
 
 @spacy.registry.tokenizers("annotator.PersianTokenizer.v1")
-def create_tokenizer(join_affixes: bool = True, split_sentences: bool = True):
+def create_tokenizer(join_affixes: bool = True, split_conjunctions: bool = True, split_sentences: bool = True):
     """Registered factory: `[nlp.tokenizer] @tokenizers = "annotator.PersianTokenizer.v1"`."""
 
     def make_tokenizer(nlp) -> PersianTokenizer:
-        return PersianTokenizer(nlp.vocab, join_affixes=join_affixes, split_sentences=split_sentences)
+        return PersianTokenizer(
+            nlp.vocab,
+            join_affixes=join_affixes,
+            split_conjunctions=split_conjunctions,
+            split_sentences=split_sentences,
+        )
 
     return make_tokenizer
