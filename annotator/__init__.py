@@ -1,5 +1,5 @@
 """Persian news annotator: entities and numeric claims, as spaCy components."""
-from . import tokenizer  # noqa: F401  (registers the tokenizer)
+from . import attribution, claims, entity_rules, tokenizer  # noqa: F401  (registers the tokenizer and components)
 from .pipeline import blank, load
 
 __version__ = "0.1.0"

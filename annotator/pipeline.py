@@ -25,4 +25,8 @@ def load(path: str | Path | None = None, **kwargs: Any) -> Language:
     """The default annotator pipeline, or a saved pipeline at `path`."""
     if path is not None:
         return spacy.load(path, **kwargs)
-    return blank()
+    nlp = blank()
+    nlp.add_pipe("annotator_entities")
+    nlp.add_pipe("annotator_claims")
+    nlp.add_pipe("annotator_attribution")
+    return nlp

@@ -75,18 +75,45 @@ def span_dict(span, label: str | None = None) -> dict:
     }
 
 
-def doc_to_task(doc: Doc, meta: dict | None = None, *, extra_spans: Iterable[dict] = ()) -> dict:
+def doc_to_task(doc: Doc, meta: dict | None = None, *, quantity_spans: bool = False, relations: bool = False) -> dict:
     """The output contract of ANNOTATION.md for one annotated document.
 
-    `spans` are the flat entities (`doc.ents`) plus any `extra_spans`, in
-    offset order. The hashes cover `text` and `spans`, as Prodigy's do.
+    `spans` are the flat entities (`doc.ents`); `claims` come from the claims
+    component (`doc._.claims`). For review in Prodigy, `quantity_spans` adds
+    each claim to `spans` as a `QUANTITY` span, and `relations` adds a
+    `SPEAKER` relation from each claim to its speaker mention (Prodigy's
+    relations format: `head`/`child` are the last tokens of the two spans).
+    The hashes cover `text` and `spans`, as Prodigy's do.
     """
     spans = [span_dict(ent) for ent in doc.ents]
-    spans.extend(extra_spans)
+    claims = list(doc._.claims or []) if Doc.has_extension("claims") else []
+    if quantity_spans:
+        spans.extend(_claim_span(c, "QUANTITY") for c in claims)
     spans.sort(key=lambda s: (s["start"], s["end"]))
     task: dict[str, Any] = {"text": doc.text, "meta": dict(meta or {})}
     task["_input_hash"] = input_hash(task)
     task["tokens"] = tokens_of(doc)
     task["spans"] = spans
+    task["claims"] = claims
+    if relations:
+        task["relations"] = [_speaker_relation(doc, c) for c in claims if c.get("speaker")]
     task["_task_hash"] = task_hash(task, task["_input_hash"])
     return task
+
+
+def _claim_span(claim: dict, label: str) -> dict:
+    return {k: claim[k] for k in ("start", "end", "token_start", "token_end")} | {"label": label}
+
+
+def _speaker_relation(doc: Doc, claim: dict) -> dict:
+    speaker = claim["speaker"]
+    sp = doc.char_span(speaker["start"], speaker["end"], alignment_mode="expand")
+    child = span_dict(sp, speaker.get("label") or sp.label_)
+    head = _claim_span(claim, "QUANTITY")
+    return {
+        "head": head["token_end"],
+        "child": child["token_end"],
+        "head_span": head,
+        "child_span": child,
+        "label": "SPEAKER",
+    }

@@ -27,6 +27,7 @@ from hazm import WordTokenizer
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from .lexicons import hazm_words
 from .normalizer import install_norms, normalize
 
 # hazm splits on " " after turning "\n" and "\t" into spaces; other
@@ -89,7 +90,7 @@ class PersianTokenizer:
         self._hazm = WordTokenizer(join_verb_parts=False)
         # hazm's word list (193k words) decides whether «وتجارت» is «و» +
         # «تجارت»: only when the whole is not a word and the rest is.
-        self._known = frozenset(normalize(w) for w in self._hazm.words) if split_conjunctions else frozenset()
+        self._known = hazm_words().keys() if split_conjunctions else frozenset()
         self._suffix_re, self._prefix_re = _affix_patterns()
         install_norms(vocab)
 

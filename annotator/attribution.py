@@ -1,0 +1,212 @@
+"""Attribution: who states each claim.
+
+Persian news attributes speech with a small set of constructions, and the
+rules follow them sentence by sentence:
+
+* «X گفت: …», «X با بیان اینکه …، تاکید کرد»: a reporting verb's subject is
+  the first mention (entity or anaphor) of its clause, and the claims of
+  that sentence are its;
+* «به گفته X، …», «از نگاه X …»: X;
+* «وی/او/این مقام افزود»: the anaphor resolves to the last named speaker;
+* a quote opened by «:» runs on to the end of its paragraph;
+* a headline «TITLE: …» gives its claims to TITLE;
+* «به گزارش خبرگزاری X» names the source, never the speaker.
+
+A claim with none of these keeps `speaker: null`. The speaker is written as
+the mention that names it: `{"start", "end", "text", "label"}`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Optional
+
+import srsly
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from .lexicons import DATA_DIR, read_patterns
+
+MARKERS = ("REPORT", "ACCORDING_TO", "SOURCE", "ANAPHOR")
+_SPEAKER_LABELS = ("PERSON", "OFFICIAL", "ORG", "MINISTRY")
+_QUOTE_OPENERS = frozenset([":", "«", "\""])
+
+
+@Language.factory(
+    "annotator_attribution",
+    assigns=["doc._.claims"],
+    requires=["doc.ents", "doc._.claims"],
+    default_config={"data_dir": None},
+)
+def make_attribution(nlp: Language, name: str, data_dir: Optional[str]) -> "Attribution":
+    return Attribution(nlp, name, data_dir=data_dir)
+
+
+class Attribution:
+    """Fills each claim's `speaker` from reporting verbs and mentions."""
+
+    def __init__(self, nlp: Language, name: str = "annotator_attribution", *, data_dir: str | Path | None = None) -> None:
+        self.nlp = nlp
+        self.name = name
+        data = Path(data_dir) if data_dir else DATA_DIR
+        self.set_patterns(read_patterns(data / "reporting_verbs.jsonl", labels=MARKERS))
+
+    def set_patterns(self, patterns: list[dict]) -> None:
+        self.patterns = patterns
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        for p in patterns:
+            self.matcher.add(p["label"], [self.nlp.make_doc(p["pattern"])])
+
+    def __call__(self, doc: Doc) -> Doc:
+        claims = doc._.claims if Doc.has_extension("claims") else None
+        if not claims:
+            return doc
+        markers = self._markers(doc)
+        mentions = [e for e in doc.ents if e.label_ in _SPEAKER_LABELS]
+        mentions += [Span(doc, s, e, label="ANAPHOR") for s, e in markers["ANAPHOR"]
+                     if not any(m.start <= s < m.end for m in doc.ents)]
+        mentions.sort(key=lambda m: m.start)
+        sources = self._source_mentions(doc, markers, mentions)
+
+        by_sentence: dict[int, list[dict]] = {}
+        for claim in claims:
+            by_sentence.setdefault(doc[claim["token_start"]].sent.start, []).append(claim)
+
+        last: Optional[Span] = None  # the last named speaker
+        quote: Optional[Span] = None  # speaker of a quote running on in this paragraph
+        headline: Optional[Span] = None  # «TITLE:» heading the next paragraph
+        for sent in doc.sents:
+            if _starts_paragraph(doc, sent.start):
+                quote, headline_now = None, headline
+                headline = None
+            else:
+                headline_now = None
+            in_sent = [m for m in mentions if sent.start <= m.start < sent.end and m.start not in sources]
+            verbs = [(s, e) for s, e in markers["REPORT"] if sent.start <= s < sent.end]
+            according = [(s, e) for s, e in markers["ACCORDING_TO"] if sent.start <= s < sent.end]
+
+            # A sentence that is only «TITLE:» speaks for the paragraph after it.
+            words = [t for t in sent if not t.is_space]
+            if in_sent and words and words[-1].text == ":" and in_sent[0].start == words[0].i and in_sent[0].end == words[-1].i:
+                headline = self._resolve(in_sent[0], last)
+                continue
+            # «TITLE: claim» on one line.
+            inline = None
+            if in_sent and in_sent[0].start == words[0].i and in_sent[0].end < len(doc) and doc[in_sent[0].end].text == ":" and not verbs:
+                inline = self._resolve(in_sent[0], last)
+
+            verb_speakers = {v: self._resolve(self._subject(doc, sent, v, in_sent), last) for v in verbs}
+            for claim in by_sentence.get(sent.start, []):
+                speaker = self._for_claim(claim, according, in_sent, verb_speakers, last)
+                if speaker is None:
+                    speaker = inline or quote or headline_now
+                claim["speaker"] = _mention(speaker) if speaker is not None else None
+            # Update the discourse state for the sentences that follow.
+            for v, speaker in verb_speakers.items():
+                if speaker is not None:
+                    last = speaker
+                    if v[1] < len(doc) and doc[v[1]].text in _QUOTE_OPENERS:
+                        quote = speaker
+            if inline is not None:
+                last = quote = inline
+            if headline_now is not None and not verbs:
+                quote = quote or headline_now
+        return doc
+
+    # ----------------------------------------------------------------- parts
+
+    def _markers(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
+        """Longest marker matches, not overlapping, by label."""
+        matches = sorted(self.matcher(doc), key=lambda m: (m[1], -(m[2] - m[1])))
+        out: dict[str, list[tuple[int, int]]] = {k: [] for k in MARKERS}
+        end = -1
+        for match_id, s, e in matches:
+            if s < end:
+                continue
+            out[self.nlp.vocab.strings[match_id]].append((s, e))
+            end = e
+        return out
+
+    @staticmethod
+    def _source_mentions(doc: Doc, markers: dict, mentions: list[Span]) -> set[int]:
+        """Starts of mentions that name a report's source («به گزارش ایرنا،»)."""
+        out: set[int] = set()
+        for _, e in markers["SOURCE"]:
+            for m in mentions:
+                if m.start >= e:
+                    # the source is the first mention after the marker, up to
+                    # the clause's comma («به گزارش خبرنگار اقتصادی ایرنا،»)
+                    if not any(t.text in ("،", ",", ":") for t in doc[e:m.start]):
+                        out.add(m.start)
+                    break
+        return out
+
+    @staticmethod
+    def _subject(doc: Doc, sent: Span, verb: tuple[int, int], in_sent: list[Span]) -> Optional[Span]:
+        """The first mention of the verb's clause: from the sentence start or
+        the last quote opener before the verb, up to the verb."""
+        clause_start = sent.start
+        for t in doc[sent.start:verb[0]]:
+            if t.text in _QUOTE_OPENERS:
+                clause_start = t.i + 1
+        for m in in_sent:
+            if clause_start <= m.start and m.end <= verb[0]:
+                return m
+        return None
+
+    @staticmethod
+    def _resolve(mention: Optional[Span], last: Optional[Span]) -> Optional[Span]:
+        if mention is not None and mention.label_ == "ANAPHOR":
+            return last
+        return mention
+
+    def _for_claim(self, claim: dict, according: list, in_sent: list[Span], verb_speakers: dict,
+                   last: Optional[Span]) -> Optional[Span]:
+        start = claim["token_start"]
+        # «به گفته X، …» before the claim.
+        for s, e in reversed(according):
+            if e <= start:
+                for m in in_sent:
+                    if m.start == e or (m.start == e + 1):
+                        return self._resolve(m, last)
+        if not verb_speakers:
+            return None
+        before = [v for v in verb_speakers if v[1] <= start]
+        after = [v for v in verb_speakers if v[0] > start]
+        # The nearest verb before the claim (the claim is in its quote), else
+        # the verb the claim's clause leads up to («با بیان اینکه …، گفت»).
+        verb = before[-1] if before else (after[0] if after else None)
+        if verb is None:
+            return None
+        # A reporting verb without a subject («… افزود:»): the last speaker.
+        return verb_speakers[verb] or last
+
+    # ---------------------------------------------------------- serialization
+
+    def to_disk(self, path, *, exclude: Iterable[str] = tuple()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_jsonl(path / "patterns.jsonl", self.patterns)
+
+    def from_disk(self, path, *, exclude: Iterable[str] = tuple()) -> "Attribution":
+        self.set_patterns(list(srsly.read_jsonl(Path(path) / "patterns.jsonl")))
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
+        return srsly.msgpack_dumps(self.patterns)
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> "Attribution":
+        self.set_patterns(srsly.msgpack_loads(data))
+        return self
+
+
+def _mention(span: Span) -> dict:
+    return {"start": span.start_char, "end": span.end_char, "text": span.text, "label": span.label_}
+
+
+def _starts_paragraph(doc: Doc, i: int) -> bool:
+    """Whether token i follows a line break (or starts the document)."""
+    if i == 0:
+        return True
+    prev = doc[i - 1]
+    return prev.is_space and "\n" in prev.text

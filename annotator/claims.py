@@ -1,0 +1,235 @@
+"""Claims: the quantities of a text with their qualifier, unit and kind.
+
+The number parser (`annotator.numbers`) finds the quantities and their
+values in the raw text; this component turns each into a claim as the
+guideline defines it: qualifier + number + the unit or counted noun
+(«بیش از ۳۷ درصد», «۳۱ هزار و ۵۰۰ واحد صنعتی», «۵ تا ۲۰ هکتاری»). Who said
+it is the attribution component's job, which runs after this one.
+
+Claims are stored as plain dicts in the output contract's shape on
+`doc._.claims` (so they serialize with the Doc and go straight into Prodigy
+tasks), and as spans labelled `QUANTITY` in `doc.spans[spans_key]`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Optional
+
+import srsly
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from .lexicons import DATA_DIR, read_list, read_patterns
+from .numbers import find_numbers
+from .wordclasses import is_light_verb, is_verb
+
+QUALIFIERS = ("more_than", "less_than", "at_least", "at_most", "approximately")
+UNIT_KINDS = ("money", "measure", "percent")
+# Units that make a number a duration or a date, not a claim («۱۰ سال»).
+NOT_CLAIM_UNITS = ("duration", "date")
+_MAX_UNIT_WORDS = 4
+_ADJ_SUFFIXES = ("ی", "یی", "ای")  # «هکتاری», «درصدی», «تومانی»
+
+if not Doc.has_extension("claims"):
+    Doc.set_extension("claims", default=None)
+
+
+@Language.factory(
+    "annotator_claims",
+    assigns=["doc._.claims", "doc.spans"],
+    default_config={"spans_key": "claims", "data_dir": None},
+)
+def make_claims(nlp: Language, name: str, spans_key: str, data_dir: Optional[str]) -> "Claims":
+    return Claims(nlp, name, spans_key=spans_key, data_dir=data_dir)
+
+
+class Claims:
+    """Quantities → claims (value, bounds, qualifier, kind, unit)."""
+
+    def __init__(self, nlp: Language, name: str = "annotator_claims", *, spans_key: str = "claims",
+                 data_dir: str | Path | None = None) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.spans_key = spans_key
+        data = Path(data_dir) if data_dir else DATA_DIR
+        self.set_lexicons(
+            qualifiers=read_patterns(data / "qualifiers.jsonl", labels=QUALIFIERS),
+            units=read_patterns(data / "units.jsonl", labels=UNIT_KINDS + NOT_CLAIM_UNITS),
+            unit_stops=read_list(data / "unit_stops.txt"),
+        )
+
+    def set_lexicons(self, *, qualifiers: list[dict], units: list[dict], unit_stops: list[str]) -> None:
+        self.lexicons = {"qualifiers": qualifiers, "units": units, "unit_stops": unit_stops}
+        make_doc = self.nlp.make_doc
+        self.qualifier_matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        for p in qualifiers:
+            self.qualifier_matcher.add(p["label"], [make_doc(p["pattern"])])
+        self.unit_matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        for p in units:
+            self.unit_matcher.add(p["label"], [make_doc(p["pattern"])])
+        # Single-word units by norm, to see them through an adjective suffix.
+        self.unit_words: dict[str, str] = {}
+        for p in units:
+            doc = make_doc(p["pattern"])
+            if len(doc) == 1:
+                self.unit_words.setdefault(doc[0].norm_, p["label"])
+        self.unit_stops = frozenset(t.norm_ for w in unit_stops for t in make_doc(w))
+
+    def __call__(self, doc: Doc) -> Doc:
+        claims: list[dict] = []
+        spans: list[Span] = []
+        matches = find_numbers(doc.text)
+        if matches:
+            qualifiers = self._ending_at(doc, self.qualifier_matcher)
+            units = self._starting_at(doc, self.unit_matcher)
+            taken = [(e.start_char, e.end_char) for e in doc.ents]
+            for k, m in enumerate(matches):
+                if any(s < m.end and m.start < e for s, e in taken):
+                    continue  # a number inside a name («شورای ۵+۱»)
+                number = doc.char_span(m.start, m.end, alignment_mode="expand")
+                if number is None:
+                    continue
+                claim = self._claim(doc, m, number, qualifiers, units, matches[k + 1] if k + 1 < len(matches) else None)
+                if claim is None:
+                    continue
+                span = Span(doc, claim.pop("_start"), claim.pop("_end"), label="QUANTITY")
+                claims.append(_contract(span, claim))
+                spans.append(span)
+        doc._.claims = claims
+        if self.spans_key:
+            doc.spans[self.spans_key] = spans
+        return doc
+
+    # ------------------------------------------------------------------ parts
+
+    def _claim(self, doc: Doc, m, number: Span, qualifiers: dict, units: dict, nxt) -> dict | None:
+        start, end = number.start, number.end
+        qualifier = "range" if m.low is not None else "exact"
+        if start in qualifiers:
+            q_start, q_label = qualifiers[start]
+            if qualifier == "exact":
+                qualifier = q_label
+            start = q_start
+        unit, kind = None, "count"
+        if m.percent:
+            kind = "percent"
+            unit = _percent_marker(number)
+        else:
+            found = self._unit(doc, end, units)
+            if found is None and nxt is not None:
+                # «از ۳۹۵ به ۶۸۷ هزار تومان»: the unit after the second number
+                # is the first one's too.
+                after = doc.char_span(nxt.start, nxt.end, alignment_mode="expand")
+                if after is not None and after.start == end + 1 and doc[end].norm_ == "به":
+                    shared = self._unit(doc, after.end, units)
+                    if shared is not None and shared[1] != "count":
+                        found = (end, shared[1], shared[2])
+            if found is not None:
+                end, kind, unit = found
+                if kind in NOT_CLAIM_UNITS:
+                    return None
+        return {"_start": start, "_end": end, "value": m.value, "low": m.low, "high": m.high,
+                "qualifier": qualifier, "kind": kind, "unit": unit}
+
+    def _unit(self, doc: Doc, i: int, units: dict) -> tuple[int, str, str] | None:
+        """The unit or counted noun at token i, as (end, kind, unit text)."""
+        if i >= len(doc):
+            return None
+        if i in units:
+            unit_end, label = units[i]
+            return unit_end, label, doc[i:unit_end].text
+        tok = doc[i]
+        for suffix in _ADJ_SUFFIXES:
+            stem = tok.norm_[: -len(suffix)]
+            if tok.norm_.endswith(suffix) and stem in self.unit_words:
+                label = self.unit_words[stem]
+                return i + 1, label, tok.text[: len(tok.text) - len(_tail(tok.text, suffix))]
+        if not self._noun_word(doc, i):
+            return None
+        end = i + 1
+        while end < len(doc) and end - i < _MAX_UNIT_WORDS:
+            if doc[end].norm_ == "و" and self._noun_word(doc, end + 1) and end + 2 - i <= _MAX_UNIT_WORDS:
+                end += 2
+                continue
+            if not self._noun_word(doc, end) or doc[end].norm_ in self.unit_stops:
+                break
+            end += 1
+        return end, "count", doc[i:end].text
+
+    def _noun_word(self, doc: Doc, i: int) -> bool:
+        """A word that can be (part of) a counted noun phrase."""
+        if i >= len(doc):
+            return False
+        tok = doc[i]
+        if tok.is_punct or tok.is_space or tok.like_num or not any(c.isalpha() for c in tok.text):
+            return False
+        norm = tok.norm_
+        if norm in self.unit_stops or is_verb(norm):
+            return False
+        nxt = doc[i + 1].norm_ if i + 1 < len(doc) else ""
+        # «مجوز گرفتند», «شناسایی شده»: the nominal part of a verb.
+        return not (nxt and is_light_verb(nxt) and nxt not in ("است", "هست", "بود", "باشد"))
+
+    def _ending_at(self, doc: Doc, matcher: PhraseMatcher) -> dict[int, tuple[int, str]]:
+        """Matches keyed by the token they end before: end -> (start, label)."""
+        out: dict[int, tuple[int, str]] = {}
+        for match_id, start, end in matcher(doc):
+            if end not in out or start < out[end][0]:
+                out[end] = (start, self.nlp.vocab.strings[match_id])
+        return out
+
+    def _starting_at(self, doc: Doc, matcher: PhraseMatcher) -> dict[int, tuple[int, str]]:
+        """Longest match keyed by its first token: start -> (end, label)."""
+        out: dict[int, tuple[int, str]] = {}
+        for match_id, start, end in matcher(doc):
+            if start not in out or end > out[start][0]:
+                out[start] = (end, self.nlp.vocab.strings[match_id])
+        return out
+
+    # ---------------------------------------------------------- serialization
+
+    def to_disk(self, path, *, exclude: Iterable[str] = tuple()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "lexicons.json", self.lexicons)
+
+    def from_disk(self, path, *, exclude: Iterable[str] = tuple()) -> "Claims":
+        self.set_lexicons(**srsly.read_json(Path(path) / "lexicons.json"))
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
+        return srsly.msgpack_dumps(self.lexicons)
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> "Claims":
+        self.set_lexicons(**srsly.msgpack_loads(data))
+        return self
+
+
+def _contract(span: Span, claim: dict) -> dict:
+    """A claim in the output contract's shape (speaker filled in later)."""
+    return {
+        "start": span.start_char,
+        "end": span.end_char,
+        "token_start": span.start,
+        "token_end": span.end - 1,
+        "text": span.text,
+        **claim,
+        "speaker": None,
+    }
+
+
+def _percent_marker(number: Span) -> str:
+    for tok in reversed(number):
+        if "درصد" in tok.norm_ or tok.text in ("%", "٪"):
+            return "درصد" if "درصد" in tok.norm_ else tok.text
+    return "درصد"
+
+
+def _tail(text: str, suffix: str) -> str:
+    """The written form of a normalized suffix at the end of `text` (a
+    ZWNJ before it included)."""
+    out = text[-len(suffix):]
+    if len(text) > len(suffix) and text[-len(suffix) - 1] == "\u200c":
+        out = text[-len(suffix) - 1:]
+    return out

@@ -1,0 +1,471 @@
+"""Entity rules: ORG, MINISTRY, OFFICIAL and PERSON in Persian news.
+
+Built on spaCy's `SpanRuler`, matching on `NORM` so that ي/ك, ZWNJ, spacing
+and «،» variants all match while offsets stay in the original text. Lists
+alone never cover the organizations of unseen news, so a small grammar works
+on top of the lexicon matches:
+
+* an organization word («سازمان», «شرکت», «دانشگاه» …) followed by its name,
+  up to a sound boundary (a verb, a preposition, punctuation, «که» …), is an
+  ORG; known names and ministry domains («صنعت، معدن و تجارت») inside the
+  chain are taken whole, commas included;
+* a title («معاون», «مدیرعامل», «استاندار» …) followed along its ezafe chain
+  by an organization, a ministry domain, a place or another title is one
+  OFFICIAL («معاون وزیر صنعت، معدن و تجارت», «نماینده مردم تهران»);
+* a given name followed by a surname is a PERSON, and that surname alone
+  elsewhere in the document is a PERSON too;
+* the source in «به گزارش X،» is an ORG.
+
+The outermost spans go to `doc.ents`; every span found, nested ones
+included, goes to the span group `doc.spans[spans_key]`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Optional
+
+import srsly
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.pipeline import SpanRuler
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from .lexicons import DATA_DIR, hazm_words, read_list, read_patterns
+from .normalizer import normalize
+from .wordclasses import is_light_verb, is_verb
+
+LABELS = ("ORG", "MINISTRY", "OFFICIAL", "PERSON")
+
+# Pattern files (spaCy JSONL) and word lists (txt) the component reads.
+PATTERN_FILES = ("ministries.jsonl", "organizations.jsonl", "officials.jsonl")
+WORD_LISTS = {
+    "triggers": "org_triggers.txt",
+    "titles": "title_heads.txt",
+    "plural_titles": "plural_titles.txt",
+    "places": "places.txt",
+    "given_names": "given_names.txt",
+    "ambiguous_given_names": "ambiguous_given_names.txt",
+    "surnames": "surnames.txt",
+    "surname_suffixes": "surname_suffixes.txt",
+    "honorifics": "honorifics.txt",
+    "non_names": "non_names.txt",
+    "stops": "org_name_stops.txt",
+    "generic": "generic_modifiers.txt",
+}
+# Lists matched as (possibly multi-word) phrases rather than single norms.
+PHRASE_LISTS = ("triggers", "titles", "places", "given_names", "honorifics")
+
+_MAX_CHAIN = 14  # tokens an organization or title chain may run to
+_MAX_FREE = 4  # words between a title and what it is attached to («معاون محیط زیست انسانی»)
+_DEMONSTRATIVES = frozenset(normalize(w) for w in ("این", "آن", "همین", "همان", "هر", "برخی", "سایر", "چند", "چندین", "بعضی", "کدام"))
+_SOURCE_OPENERS = ("به گزارش", "به نقل از")
+_SOURCE_ENDS = frozenset(["،", ",", ":", "؛", "-"])
+_WA = "و"
+# Words that link an anchor to a following place or organization.
+_CONNECTORS = frozenset(normalize(w) for w in ("استان", "شهرستان", "شهر", "کشور", "مردم", "بخش", "منطقه"))
+
+
+@Language.factory(
+    "annotator_entities",
+    assigns=["doc.ents", "doc.spans"],
+    default_config={"spans_key": "entities", "overwrite_ents": True, "data_dir": None},
+    default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
+)
+def make_entity_rules(
+    nlp: Language, name: str, spans_key: str, overwrite_ents: bool, data_dir: Optional[str]
+) -> "EntityRules":
+    return EntityRules(nlp, name, spans_key=spans_key, overwrite_ents=overwrite_ents, data_dir=data_dir)
+
+
+class EntityRules(SpanRuler):
+    """Lexicon patterns (a `SpanRuler` on NORM) plus the chain grammar."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "annotator_entities",
+        *,
+        spans_key: str = "entities",
+        overwrite_ents: bool = True,
+        data_dir: str | Path | None = None,
+    ) -> None:
+        super().__init__(nlp, name, spans_key=None, phrase_matcher_attr="NORM", annotate_ents=False)
+        self.entities_key = spans_key
+        self.overwrite_ents = overwrite_ents
+        self.words: dict[str, list[str]] = {}
+        self.load(Path(data_dir) if data_dir else DATA_DIR)
+
+    # ------------------------------------------------------------------ data
+
+    def load(self, data_dir: Path) -> None:
+        """Read patterns and word lists from a directory of lexicon files."""
+        self.clear()
+        for name in PATTERN_FILES:
+            path = data_dir / name
+            if path.exists():
+                self.add_patterns(read_patterns(path, labels=LABELS))
+        words = {}
+        for key, name in WORD_LISTS.items():
+            path = data_dir / name
+            words[key] = read_list(path) if path.exists() else []
+        self.set_words(words)
+
+    def add_patterns(self, patterns: list[dict]) -> None:
+        """Like `SpanRuler.add_patterns`, but phrase patterns are tokenized
+        with the tokenizer alone, and match in their spelling variants (see
+        `_variants`)."""
+        for entry in patterns:
+            label, pattern_id = entry["label"], entry.get("id", "")
+            key = repr((label, pattern_id))
+            self._match_label_id_map[self.nlp.vocab.strings.add(key)] = {"label": label, "id": pattern_id}
+            pattern = entry["pattern"]
+            if isinstance(pattern, str):
+                self.phrase_matcher.add(key, [self.nlp.make_doc(v) for v in _variants(pattern)])
+            else:
+                self.matcher.add(key, [pattern])
+            self._patterns.append(entry)
+
+    def set_words(self, words: dict[str, list[str]]) -> None:
+        """Install the word lists: phrase markers and normalized word sets."""
+        self.words = {k: list(v) for k, v in words.items()}
+        make_doc = self.nlp.make_doc
+        self.markers = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        for key in PHRASE_LISTS:
+            entries = [w for w in words.get(key, []) if w.strip()]
+            if key == "triggers":
+                # Plural forms name an organization too («سازمان‌های صنعت …»).
+                entries += [w + suffix for w in entries if " " not in w for suffix in ("‌ها", "‌های")]
+            docs = [make_doc(v) for w in entries for v in _variants(w)]
+            if docs:
+                self.markers.add(key.upper(), docs)
+        self.markers.add("SOURCE", [make_doc(w) for w in _SOURCE_OPENERS])
+        # Ministry domains: the name after «وزارت», also used after «وزیر».
+        domains = {p["pattern"].split(" ", 1)[1] for p in self._patterns
+                   if p["label"] == "MINISTRY" and isinstance(p["pattern"], str) and " " in p["pattern"]}
+        domain_docs = [make_doc(v) for d in domains for v in _variants(d)]
+        if domain_docs:
+            self.markers.add("DOMAIN", domain_docs)
+
+        def norms(key: str) -> frozenset[str]:
+            return frozenset(normalize(w.replace(" ", "")) for w in words.get(key, []))
+
+        self._plural_titles = norms("plural_titles")
+        self._surnames = norms("surnames")
+        self._non_names = norms("non_names")
+        self._stops = norms("stops") - {_WA}
+        self._generic = norms("generic")
+        self._ambiguous_given = norms("ambiguous_given_names")
+        self._suffixes = tuple(sorted(norms("surname_suffixes"), key=len, reverse=True))
+        self._nominal = hazm_words()
+
+    # ------------------------------------------------------------- pipeline
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = self.find(doc)
+        flat = filter_spans(spans)
+        if doc.ents:
+            flat = filter_spans(flat + list(doc.ents)) if self.overwrite_ents else filter_spans(list(doc.ents) + flat)
+        doc.ents = sorted(flat, key=lambda s: s.start)
+        if self.entities_key:
+            doc.spans[self.entities_key] = sorted(set(spans), key=lambda s: (s.start, -s.end))
+        return doc
+
+    def find(self, doc: Doc) -> list[Span]:
+        """All entity spans, nested ones included."""
+        lexicon = [s for s in self.match(doc) if s.label_ in LABELS]
+        markers: dict[str, dict[int, int]] = {}
+        for match_id, start, end in self.markers(doc):
+            by_start = markers.setdefault(self.nlp.vocab.strings[match_id], {})
+            by_start[start] = max(end, by_start.get(start, 0))
+        persons = self._persons(doc, markers)
+        units: dict[int, Span] = {}
+        for span in lexicon:
+            if span.start not in units or len(span) > len(units[span.start]):
+                units[span.start] = span
+        person_starts = {p.start for p in persons}
+        orgs = self._orgs(doc, markers, units, person_starts)
+        for span in orgs:
+            if span.start not in units or len(span) > len(units[span.start]):
+                units[span.start] = span
+        officials = self._officials(doc, markers, units, person_starts)
+        sources = self._sources(doc, markers, units)
+        return lexicon + orgs + officials + persons + sources
+
+    # ---------------------------------------------------------- word classes
+
+    def _ends_chain(self, doc: Doc, i: int) -> bool:
+        """Whether an organization or title chain must end before token i."""
+        tok = doc[i]
+        if tok.is_space or tok.is_punct or tok.like_num or tok.is_digit:
+            return True
+        norm = tok.norm_
+        if norm in self._stops or norm in _DEMONSTRATIVES or is_verb(norm):
+            return True
+        nxt = doc[i + 1].norm_ if i + 1 < len(doc) else ""
+        if not nxt:
+            return False
+        # The nominal part of a compound verb («اعلام کرد», «مجوز گرفتند»),
+        # or a participle before its auxiliary («رسیده است»).
+        if is_light_verb(nxt) and not _copula(nxt):
+            return True
+        return norm.endswith("ه") and _copula(nxt)
+
+    def _surname_like(self, doc: Doc, i: int, markers: dict) -> bool:
+        if i >= len(doc) or self._ends_chain(doc, i):
+            return False
+        norm = doc[i].norm_
+        if not _is_word(doc[i].text) or norm in self._non_names:
+            return False
+        if any(i in markers.get(k, {}) for k in ("TITLES", "TRIGGERS", "PLACES")):
+            return False
+        if norm in self._surnames:
+            return True
+        if len(norm) > 3 and norm.endswith(self._suffixes):
+            return True
+        tags = self._nominal.get(norm)
+        return tags is None or not tags  # a word hazm's lexicon does not know as a common word
+
+    # --------------------------------------------------------------- persons
+
+    def _persons(self, doc: Doc, markers: dict) -> list[Span]:
+        given = markers.get("GIVEN_NAMES", {})
+        honorifics = markers.get("HONORIFICS", {})
+        found: list[Span] = []
+        surnames: set[tuple[str, ...]] = set()
+        i = 0
+        while i < len(doc):
+            start = i
+            if i in honorifics and honorifics[i] not in given:
+                # «آقای نجفی»: an honorific then a surname alone.
+                j = honorifics[i]
+                if self._surname_like(doc, j, markers) and (j + 1 >= len(doc) or j + 1 not in given):
+                    end = self._surname_end(doc, j, markers)
+                    found.append(Span(doc, j, end, label="PERSON"))
+                    surnames.add(tuple(t.norm_ for t in doc[j:end]))
+                    i = end
+                    continue
+            if i not in given:
+                i += 1
+                continue
+            end = given[i]
+            ambiguous = normalize(doc[start:end].text) in self._ambiguous_given
+            while end in given and given[end] > end:  # «علی اکبر», «سید محمد»
+                end = given[end]
+            if not self._surname_like(doc, end, markers):
+                i = end
+                continue
+            if ambiguous and doc[end].norm_ not in self._surnames and not doc[end].norm_.endswith(self._suffixes):
+                i = end
+                continue
+            last = self._surname_end(doc, end, markers)
+            found.append(Span(doc, start, last, label="PERSON"))
+            surnames.add(tuple(t.norm_ for t in doc[end:last]))
+            i = last
+        if surnames:
+            taken = {k for span in found for k in range(span.start, span.end)}
+            by_first = {}
+            for s in surnames:
+                by_first.setdefault(s[0], []).append(s)
+            for i, tok in enumerate(doc):
+                if i in taken or tok.norm_ not in by_first:
+                    continue
+                for s in sorted(by_first[tok.norm_], key=len, reverse=True):
+                    if tuple(t.norm_ for t in doc[i:i + len(s)]) == s:
+                        found.append(Span(doc, i, i + len(s), label="PERSON"))
+                        break
+        return found
+
+    def _surname_end(self, doc: Doc, i: int, markers: dict) -> int:
+        """End of a surname starting at i: one word, or two for compound
+        surnames («هاشمی رفسنجانی», «قاسمی نژاد», «عبداللهیان» after «امیر»)."""
+        end = i + 1
+        if end < len(doc) and end not in markers.get("GIVEN_NAMES", {}) and self._surname_like(doc, end, markers):
+            norm = doc[end].norm_
+            if norm in self._surnames or norm in self._suffixes:
+                end += 1
+        return end
+
+    # ---------------------------------------------------------- organizations
+
+    def _orgs(self, doc: Doc, markers: dict, units: dict[int, Span], person_starts: set[int]) -> list[Span]:
+        found: list[Span] = []
+        for start, trig_end in sorted(markers.get("TRIGGERS", {}).items()):
+            if start > 0 and (doc[start - 1].norm_ in _DEMONSTRATIVES or doc[start - 1].like_num):
+                # «این سازمان», «۵۴ فدراسیون ورزشی»: a reference or a count,
+                # not a name.
+                continue
+            if trig_end < len(doc) and doc[trig_end].norm_ in self._generic:
+                continue
+            plural = doc[trig_end - 1].norm_.endswith(("ها", "های"))
+            known = units.get(start)
+            if known is not None and known.label_ in ("ORG", "MINISTRY") and known.end >= trig_end:
+                # A known name («بانک مرکزی») may only grow by a place.
+                end, anchored = self._chain(doc, known.end, markers, units, person_starts, start, anchored=True)
+            else:
+                end, anchored = self._chain(doc, trig_end, markers, units, person_starts, start)
+            if end == trig_end or (plural and not anchored) or (known is not None and end <= known.end):
+                continue
+            found.append(Span(doc, start, end, label="ORG"))
+        return found
+
+    def _unit_at(self, i: int, markers: dict, units: dict[int, Span]) -> int:
+        """End of a known name, ministry domain or place starting at token i
+        (0 if none): the pieces a chain takes whole, commas and «و» inside."""
+        unit = units.get(i)
+        end = unit.end if unit is not None and unit.label_ in ("ORG", "MINISTRY") else 0
+        return max(end, markers.get("DOMAIN", {}).get(i, 0), markers.get("PLACES", {}).get(i, 0))
+
+    def _chain(
+        self, doc: Doc, i: int, markers: dict, units: dict[int, Span], person_starts: set[int], start: int,
+        anchored: bool = False,
+    ) -> tuple[int, bool]:
+        """Walk an ezafe chain from token i; return its end and whether it
+        took a known name, domain or place (an anchor). Free words may come
+        before the anchor («معاونت طرح و برنامه» + «وزارت صنعت …»); after it
+        only a connector and a place («… استان زنجان») may follow."""
+        end = i
+        while i < len(doc) and i - start < _MAX_CHAIN:
+            unit_end = self._unit_at(i, markers, units)
+            if unit_end:
+                i = end = unit_end
+                anchored = True
+                continue
+            if i in person_starts or i in markers.get("TITLES", {}):
+                break
+            norm = doc[i].norm_
+            if anchored:
+                if norm in _CONNECTORS and self._unit_at(i + 1, markers, units):
+                    i += 1
+                    continue
+                break
+            if norm == _WA:
+                if self._continues(doc, i + 1, markers, units, person_starts):
+                    i += 1
+                    continue
+                break
+            if self._ends_chain(doc, i):
+                break
+            i = end = i + 1
+        return end, anchored
+
+    def _continues(self, doc: Doc, i: int, markers: dict, units: dict[int, Span], person_starts: set[int]) -> bool:
+        """Whether a name goes on after «و» at token i («آب و فاضلاب»), rather
+        than a second entity or a clause starting there."""
+        if i >= len(doc) or i in units or i in person_starts:
+            return False
+        if any(i in markers.get(k, {}) for k in ("TRIGGERS", "TITLES", "HONORIFICS")):
+            return False
+        return not self._ends_chain(doc, i)
+
+    # -------------------------------------------------------------- officials
+
+    def _officials(self, doc: Doc, markers: dict, units: dict[int, Span], person_starts: set[int]) -> list[Span]:
+        titles = dict(markers.get("TITLES", {}))
+        for span in units.values():
+            if span.label_ == "OFFICIAL":
+                titles.setdefault(span.start, span.end)
+        found: list[Span] = []
+        for start in sorted(titles):
+            if start > 0 and doc[start - 1].norm_ in _DEMONSTRATIVES:
+                continue
+            end = self._title_end(doc, start, titles, markers, units, person_starts, depth=0)
+            if end:
+                found.append(Span(doc, start, end, label="OFFICIAL"))
+        return found
+
+    def _title_end(
+        self, doc: Doc, start: int, titles: dict[int, int], markers: dict, units: dict[int, Span],
+        person_starts: set[int], depth: int,
+    ) -> int:
+        """End of the title starting at `start`, or 0 if it names no one: a
+        head, free modifiers («سیاسی»), then what it is attached to."""
+        if doc[start].norm_ in self._plural_titles:
+            return 0
+        i = titles[start]
+        end = 0
+        if start in units and units[start].label_ == "OFFICIAL":
+            # A title complete on its own («رئیس‌جمهور») may still take a place.
+            i = end = max(i, units[start].end)
+        free = 0
+        while i < len(doc) and i - start < _MAX_CHAIN:
+            unit_end = self._unit_at(i, markers, units)
+            if unit_end:
+                i = end = unit_end
+            elif i in titles and depth < 3:
+                inner = self._title_end(doc, i, titles, markers, units, person_starts, depth + 1)
+                if not inner:
+                    break
+                i = end = inner
+            elif end:
+                # After what the title is attached to, only a connector and a
+                # place («… استان فارس») may follow, not free words.
+                if doc[i].norm_ in _CONNECTORS and self._unit_at(i + 1, markers, units):
+                    i += 1
+                    continue
+                break
+            elif i in person_starts or self._ends_chain(doc, i) or doc[i].norm_ == _WA or free >= _MAX_FREE:
+                break
+            else:
+                free += 1
+                i += 1
+        return end
+
+    # ---------------------------------------------------------------- sources
+
+    def _sources(self, doc: Doc, markers: dict, units: dict[int, Span]) -> list[Span]:
+        """«به گزارش X،»: X is the news source, an ORG, when it is a short
+        name the lexicons do not already cover."""
+        found: list[Span] = []
+        for j in markers.get("SOURCE", {}).values():
+            if j in units or j in markers.get("TRIGGERS", {}):
+                continue
+            k = j
+            while k < len(doc) and k - j < 3 and not self._ends_chain(doc, k) and doc[k].norm_ != _WA:
+                k += 1
+            if j < k < len(doc) and doc[k].text in _SOURCE_ENDS and all(_is_word(t.text) for t in doc[j:k]):
+                found.append(Span(doc, j, k, label="ORG"))
+        return found
+
+    # ----------------------------------------------------------- serialization
+
+    def to_disk(self, path, *, exclude: Iterable[str] = tuple()) -> None:
+        super().to_disk(path, exclude=exclude)
+        srsly.write_json(Path(path) / "words.json", self.words)
+
+    def from_disk(self, path, *, exclude: Iterable[str] = tuple()) -> "EntityRules":
+        path = Path(path)
+        patterns = list(srsly.read_jsonl(path / "patterns.jsonl")) if (path / "patterns.jsonl").exists() else []
+        self.clear()
+        self.add_patterns(patterns)
+        self.set_words(srsly.read_json(path / "words.json"))
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
+        return srsly.msgpack_dumps({"patterns": self.patterns, "words": self.words})
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> "EntityRules":
+        msg = srsly.msgpack_loads(data)
+        self.clear()
+        self.add_patterns(msg["patterns"])
+        self.set_words(msg["words"])
+        return self
+
+
+def _variants(phrase: str) -> set[str]:
+    """Spellings of a lexicon phrase that tokenize differently: with and
+    without its «،» («وزارت صنعت معدن و تجارت»), and with a space for each
+    ZWNJ («بین المللی», «نایب رئیس»). Letter and ZWNJ-vs-nothing variants
+    need no entry: they share norms."""
+    out = {phrase}
+    out.add(" ".join(phrase.replace("،", " ").split()))
+    out |= {v.replace("\u200c", " ") for v in list(out)}
+    return out
+
+
+def _copula(norm: str) -> bool:
+    return norm in ("است", "هست", "بود", "باشد", "نیست", "هستند", "بودند", "باشند")
+
+
+def _is_word(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)

@@ -1,0 +1,81 @@
+"""Reading the lexicon data files: pattern JSONL and plain word lists.
+
+Lexicons are data, not code: `annotator/data/*.jsonl` in spaCy's
+`{"label", "pattern", "id"}` format and `*.txt` lists (one entry a line,
+`#` comments). Entries are written in standard spelling; matching goes
+through `normalize`, so the files never list ي/ك, ZWNJ or spacing variants.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Callable, Iterable
+
+from hazm.utils import words_list
+
+from .normalizer import normalize
+
+DATA_DIR = Path(str(files("annotator").joinpath("data")))
+
+
+class LexiconError(ValueError):
+    """A lexicon file is malformed; the message names the file and line."""
+
+
+def data_file(name: str, data_dir: str | Path | None = None) -> Path:
+    return Path(data_dir or DATA_DIR) / name
+
+
+def read_patterns(path: Path, *, labels: Iterable[str] | None = None) -> list[dict]:
+    """Pattern dicts from a JSONL file, checked line by line."""
+    allowed = set(labels) if labels is not None else None
+    out: list[dict] = []
+    with path.open(encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise LexiconError(f"{path}:{n}: invalid JSON: {e.msg}") from None
+            if not isinstance(entry, dict) or "label" not in entry or "pattern" not in entry:
+                raise LexiconError(f"{path}:{n}: a pattern needs \"label\" and \"pattern\"")
+            if not isinstance(entry["pattern"], (str, list)):
+                raise LexiconError(f"{path}:{n}: \"pattern\" must be a string or a list of token dicts")
+            if allowed is not None and entry["label"] not in allowed:
+                continue
+            out.append(entry)
+    return out
+
+
+def read_list(path: Path) -> list[str]:
+    """Entries of a word list: one a line, blank lines and `#` comments skipped."""
+    out: list[str] = []
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            entry = line.split("#", 1)[0].strip()
+            if entry:
+                out.append(entry)
+    return out
+
+
+def phrase_norms(make_doc: Callable, phrases: Iterable[str]) -> set[tuple[str, ...]]:
+    """Each phrase as the tuple of its tokens' norms (how the matchers see it)."""
+    return {tuple(t.norm_ for t in make_doc(p) if not t.is_space) for p in phrases if p.strip()}
+
+
+@lru_cache(maxsize=1)
+def hazm_words() -> dict[str, frozenset[str]]:
+    """hazm's 193k-word lexicon as norm -> part-of-speech tags.
+
+    An empty tag set means hazm lists the word without knowing its part of
+    speech (mostly rare words and proper names, «نجفی»); a name-like word is
+    one missing here or listed without tags.
+    """
+    out: dict[str, frozenset[str]] = {}
+    for word, _, tags in words_list():
+        key = normalize(word)
+        out[key] = out.get(key, frozenset()) | frozenset(t for t in tags if t != "0")
+    return out
