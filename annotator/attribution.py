@@ -25,11 +25,14 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .lexicons import DATA_DIR, read_patterns
+from .lexicons import DATA_DIR, phrase_variants, read_patterns
 
 MARKERS = ("REPORT", "ACCORDING_TO", "SOURCE", "ANAPHOR")
 _SPEAKER_LABELS = ("PERSON", "OFFICIAL", "ORG", "MINISTRY")
 _QUOTE_OPENERS = frozenset([":", "«", "\""])
+# What may stand right before a subject: a comma ends the adverbial or
+# source phrase before it («در ادامه، X گفت», «به گزارش ایرنا، X گفت»).
+_SUBJECT_OPENERS = frozenset(["،", ",", "؛", ":", "«", "\"", "(", "-", "—"])
 
 
 @Language.factory(
@@ -55,7 +58,7 @@ class Attribution:
         self.patterns = patterns
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
         for p in patterns:
-            self.matcher.add(p["label"], [self.nlp.make_doc(p["pattern"])])
+            self.matcher.add(p["label"], [self.nlp.make_doc(v) for v in phrase_variants(p["pattern"])])
 
     def __call__(self, doc: Doc) -> Doc:
         claims = doc._.claims if Doc.has_extension("claims") else None
@@ -96,12 +99,16 @@ class Attribution:
                 inline = self._resolve(in_sent[0], last)
 
             verb_speakers = {v: self._resolve(self._subject(doc, sent, v, in_sent), last) for v in verbs}
+            cited = [self._cited(a, in_sent, last) for a in according]
             for claim in by_sentence.get(sent.start, []):
-                speaker = self._for_claim(claim, according, in_sent, verb_speakers, last)
+                speaker = self._for_claim(claim, according, cited, verb_speakers, last)
                 if speaker is None:
                     speaker = inline or quote or headline_now
                 claim["speaker"] = _mention(speaker) if speaker is not None else None
             # Update the discourse state for the sentences that follow.
+            for speaker in cited:
+                if speaker is not None:
+                    last = speaker
             for v, speaker in verb_speakers.items():
                 if speaker is not None:
                     last = speaker
@@ -143,16 +150,21 @@ class Attribution:
 
     @staticmethod
     def _subject(doc: Doc, sent: Span, verb: tuple[int, int], in_sent: list[Span]) -> Optional[Span]:
-        """The first mention of the verb's clause: from the sentence start or
-        the last quote opener before the verb, up to the verb."""
+        """The subject of a reporting verb: the first mention of its clause
+        (from the sentence start or the last quote opener before the verb)
+        that stands where a subject stands, at the clause start or after a
+        comma, not inside a phrase («با حضور وزیر نفت»). Else the first
+        mention of the clause."""
         clause_start = sent.start
         for t in doc[sent.start:verb[0]]:
             if t.text in _QUOTE_OPENERS:
                 clause_start = t.i + 1
-        for m in in_sent:
-            if clause_start <= m.start and m.end <= verb[0]:
+        candidates = [m for m in in_sent if clause_start <= m.start and m.end <= verb[0]]
+        for m in candidates:
+            prev = doc[m.start - 1] if m.start > clause_start else None
+            if prev is None or prev.is_space or prev.text in _SUBJECT_OPENERS:
                 return m
-        return None
+        return candidates[0] if candidates else None
 
     @staticmethod
     def _resolve(mention: Optional[Span], last: Optional[Span]) -> Optional[Span]:
@@ -160,15 +172,23 @@ class Attribution:
             return last
         return mention
 
-    def _for_claim(self, claim: dict, according: list, in_sent: list[Span], verb_speakers: dict,
+    def _cited(self, according: tuple[int, int], in_sent: list[Span], last: Optional[Span]) -> Optional[Span]:
+        """The mention right after «به گفته», «از نگاه» …"""
+        for m in in_sent:
+            # allow an honorific between («به گفته دکتر زهرا موسوی»)
+            if according[1] <= m.start <= according[1] + 2 and not any(
+                t.is_punct for t in m.doc[according[1]:m.start]
+            ):
+                return self._resolve(m, last)
+        return None
+
+    def _for_claim(self, claim: dict, according: list, cited: list, verb_speakers: dict,
                    last: Optional[Span]) -> Optional[Span]:
         start = claim["token_start"]
         # «به گفته X، …» before the claim.
-        for s, e in reversed(according):
-            if e <= start:
-                for m in in_sent:
-                    if m.start == e or (m.start == e + 1):
-                        return self._resolve(m, last)
+        for (s, e), speaker in reversed(list(zip(according, cited))):
+            if e <= start and speaker is not None:
+                return speaker
         if not verb_speakers:
             return None
         before = [v for v in verb_speakers if v[1] <= start]

@@ -20,9 +20,9 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .lexicons import DATA_DIR, read_list, read_patterns
+from .lexicons import DATA_DIR, hazm_words, phrase_variants, read_list, read_patterns
 from .numbers import find_numbers
-from .wordclasses import is_light_verb, is_verb
+from .wordclasses import ends_phrase_before, is_verb
 
 QUALIFIERS = ("more_than", "less_than", "at_least", "at_most", "approximately")
 UNIT_KINDS = ("money", "measure", "percent")
@@ -30,6 +30,8 @@ UNIT_KINDS = ("money", "measure", "percent")
 NOT_CLAIM_UNITS = ("duration", "date")
 _MAX_UNIT_WORDS = 4
 _ADJ_SUFFIXES = ("ی", "یی", "ای")  # «هکتاری», «درصدی», «تومانی»
+# Nouns after which a number is a count even when it looks like a year.
+_COUNT_CONTEXT = frozenset(["تعداد", "مجموع", "مجموعا", "رقم", "عدد", "جمعا", "حدود", "تنها", "فقط"])
 
 if not Doc.has_extension("claims"):
     Doc.set_extension("claims", default=None)
@@ -64,10 +66,10 @@ class Claims:
         make_doc = self.nlp.make_doc
         self.qualifier_matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
         for p in qualifiers:
-            self.qualifier_matcher.add(p["label"], [make_doc(p["pattern"])])
+            self.qualifier_matcher.add(p["label"], [make_doc(v) for v in phrase_variants(p["pattern"])])
         self.unit_matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
         for p in units:
-            self.unit_matcher.add(p["label"], [make_doc(p["pattern"])])
+            self.unit_matcher.add(p["label"], [make_doc(v) for v in phrase_variants(p["pattern"])])
         # Single-word units by norm, to see them through an adjective suffix.
         self.unit_words: dict[str, str] = {}
         for p in units:
@@ -82,6 +84,7 @@ class Claims:
         matches = find_numbers(doc.text)
         if matches:
             qualifiers = self._ending_at(doc, self.qualifier_matcher)
+            self._qualifier_starts = {start for start, _ in qualifiers.values()}
             units = self._starting_at(doc, self.unit_matcher)
             taken = [(e.start_char, e.end_char) for e in doc.ents]
             for k, m in enumerate(matches):
@@ -125,12 +128,24 @@ class Claims:
                     shared = self._unit(doc, after.end, units)
                     if shared is not None and shared[1] != "count":
                         found = (end, shared[1], shared[2])
+            if found is not None and found[1] in NOT_CLAIM_UNITS:
+                return None
+            if (found is None or found[1] == "count") and start == number.start and self._names_a_year(doc, m, number):
+                return None
             if found is not None:
                 end, kind, unit = found
-                if kind in NOT_CLAIM_UNITS:
-                    return None
         return {"_start": start, "_end": end, "value": m.value, "low": m.low, "high": m.high,
                 "qualifier": qualifier, "kind": kind, "unit": unit}
+
+    def _names_a_year(self, doc: Doc, m, number: Span) -> bool:
+        """«کنکور سراسری ۱۴۰۵», «بازی‌های آسیایی ۲۰۲۶»: a four-digit number
+        in the range of years, right after the noun or adjective it
+        modifies, is a year in a name, not a count."""
+        if not _year_like(m) or number.start == 0:
+            return False
+        prev = doc[number.start - 1]
+        return (prev.is_alpha and prev.norm_ not in self.unit_stops and prev.norm_ not in _COUNT_CONTEXT
+                and not is_verb(prev.norm_))
 
     def _unit(self, doc: Doc, i: int, units: dict) -> tuple[int, str, str] | None:
         """The unit or counted noun at token i, as (end, kind, unit text)."""
@@ -145,7 +160,7 @@ class Claims:
             if tok.norm_.endswith(suffix) and stem in self.unit_words:
                 label = self.unit_words[stem]
                 return i + 1, label, tok.text[: len(tok.text) - len(_tail(tok.text, suffix))]
-        if not self._noun_word(doc, i):
+        if not self._noun_word(doc, i, first=True) or i in self._qualifier_starts:
             return None
         end = i + 1
         while end < len(doc) and end - i < _MAX_UNIT_WORDS:
@@ -157,19 +172,19 @@ class Claims:
             end += 1
         return end, "count", doc[i:end].text
 
-    def _noun_word(self, doc: Doc, i: int) -> bool:
-        """A word that can be (part of) a counted noun phrase."""
+    def _noun_word(self, doc: Doc, i: int, *, first: bool = False) -> bool:
+        """A word that can be (part of) a counted noun phrase. Nouns that
+        usually end the phrase («کشور», «استان») can still be its head, the
+        first word after the number («۱۰۸ کشور»)."""
         if i >= len(doc):
             return False
         tok = doc[i]
         if tok.is_punct or tok.is_space or tok.like_num or not any(c.isalpha() for c in tok.text):
             return False
         norm = tok.norm_
-        if norm in self.unit_stops or is_verb(norm):
+        if is_verb(norm) or (norm in self.unit_stops and not (first and "N" in hazm_words().get(norm, ()))):
             return False
-        nxt = doc[i + 1].norm_ if i + 1 < len(doc) else ""
-        # «مجوز گرفتند», «شناسایی شده»: the nominal part of a verb.
-        return not (nxt and is_light_verb(nxt) and nxt not in ("است", "هست", "بود", "باشد"))
+        return not ends_phrase_before(norm, doc[i + 1].norm_ if i + 1 < len(doc) else "")
 
     def _ending_at(self, doc: Doc, matcher: PhraseMatcher) -> dict[int, tuple[int, str]]:
         """Matches keyed by the token they end before: end -> (start, label)."""
@@ -217,6 +232,13 @@ def _contract(span: Span, claim: dict) -> dict:
         **claim,
         "speaker": None,
     }
+
+
+def _year_like(m) -> bool:
+    """A bare four-digit number in the range of Iranian or Gregorian years,
+    counting nothing: a year, not a quantity."""
+    return (m.low is None and isinstance(m.value, int) and len(m.text.strip()) == 4
+            and (1300 <= m.value <= 1499 or 1900 <= m.value <= 2100))
 
 
 def _percent_marker(number: Span) -> str:

@@ -31,9 +31,9 @@ from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .lexicons import DATA_DIR, hazm_words, read_list, read_patterns
+from .lexicons import DATA_DIR, hazm_words, phrase_variants, read_list, read_patterns
 from .normalizer import normalize
-from .wordclasses import is_light_verb, is_verb
+from .wordclasses import ends_phrase_before, is_verb
 
 LABELS = ("ORG", "MINISTRY", "OFFICIAL", "PERSON")
 
@@ -121,7 +121,7 @@ class EntityRules(SpanRuler):
             self._match_label_id_map[self.nlp.vocab.strings.add(key)] = {"label": label, "id": pattern_id}
             pattern = entry["pattern"]
             if isinstance(pattern, str):
-                self.phrase_matcher.add(key, [self.nlp.make_doc(v) for v in _variants(pattern)])
+                self.phrase_matcher.add(key, [self.nlp.make_doc(v) for v in phrase_variants(pattern)])
             else:
                 self.matcher.add(key, [pattern])
             self._patterns.append(entry)
@@ -136,14 +136,14 @@ class EntityRules(SpanRuler):
             if key == "triggers":
                 # Plural forms name an organization too («سازمان‌های صنعت …»).
                 entries += [w + suffix for w in entries if " " not in w for suffix in ("‌ها", "‌های")]
-            docs = [make_doc(v) for w in entries for v in _variants(w)]
+            docs = [make_doc(v) for w in entries for v in phrase_variants(w)]
             if docs:
                 self.markers.add(key.upper(), docs)
         self.markers.add("SOURCE", [make_doc(w) for w in _SOURCE_OPENERS])
         # Ministry domains: the name after «وزارت», also used after «وزیر».
         domains = {p["pattern"].split(" ", 1)[1] for p in self._patterns
                    if p["label"] == "MINISTRY" and isinstance(p["pattern"], str) and " " in p["pattern"]}
-        domain_docs = [make_doc(v) for d in domains for v in _variants(d)]
+        domain_docs = [make_doc(v) for d in domains for v in phrase_variants(d)]
         if domain_docs:
             self.markers.add("DOMAIN", domain_docs)
 
@@ -157,6 +157,9 @@ class EntityRules(SpanRuler):
         self._generic = norms("generic")
         self._ambiguous_given = norms("ambiguous_given_names")
         self._suffixes = tuple(sorted(norms("surname_suffixes"), key=len, reverse=True))
+        # Suffixes of two letters or more: reliable enough to make a word
+        # after an ambiguous given name («امید», «پیام») a surname.
+        self._strong_suffixes = tuple(x for x in self._suffixes if len(x) >= 2)
         self._nominal = hazm_words()
 
     # ------------------------------------------------------------- pipeline
@@ -202,14 +205,7 @@ class EntityRules(SpanRuler):
         norm = tok.norm_
         if norm in self._stops or norm in _DEMONSTRATIVES or is_verb(norm):
             return True
-        nxt = doc[i + 1].norm_ if i + 1 < len(doc) else ""
-        if not nxt:
-            return False
-        # The nominal part of a compound verb («اعلام کرد», «مجوز گرفتند»),
-        # or a participle before its auxiliary («رسیده است»).
-        if is_light_verb(nxt) and not _copula(nxt):
-            return True
-        return norm.endswith("ه") and _copula(nxt)
+        return ends_phrase_before(norm, doc[i + 1].norm_ if i + 1 < len(doc) else "")
 
     def _surname_like(self, doc: Doc, i: int, markers: dict) -> bool:
         if i >= len(doc) or self._ends_chain(doc, i):
@@ -236,7 +232,7 @@ class EntityRules(SpanRuler):
         i = 0
         while i < len(doc):
             start = i
-            if i in honorifics and honorifics[i] not in given:
+            if i in honorifics and i not in given and honorifics[i] not in given:
                 # «آقای نجفی»: an honorific then a surname alone.
                 j = honorifics[i]
                 if self._surname_like(doc, j, markers) and (j + 1 >= len(doc) or j + 1 not in given):
@@ -255,7 +251,7 @@ class EntityRules(SpanRuler):
             if not self._surname_like(doc, end, markers):
                 i = end
                 continue
-            if ambiguous and doc[end].norm_ not in self._surnames and not doc[end].norm_.endswith(self._suffixes):
+            if ambiguous and doc[end].norm_ not in self._surnames and not doc[end].norm_.endswith(self._strong_suffixes):
                 i = end
                 continue
             last = self._surname_end(doc, end, markers)
@@ -278,13 +274,16 @@ class EntityRules(SpanRuler):
 
     def _surname_end(self, doc: Doc, i: int, markers: dict) -> int:
         """End of a surname starting at i: one word, or two for compound
-        surnames («هاشمی رفسنجانی», «قاسمی نژاد», «عبداللهیان» after «امیر»)."""
-        end = i + 1
-        if end < len(doc) and end not in markers.get("GIVEN_NAMES", {}) and self._surname_like(doc, end, markers):
-            norm = doc[end].norm_
-            if norm in self._surnames or norm in self._suffixes:
-                end += 1
-        return end
+        surnames («هاشمی رفسنجانی», «قاسمی نژاد», «صالحی پور»)."""
+        nxt = i + 1
+        if nxt >= len(doc) or nxt in markers.get("GIVEN_NAMES", {}) or doc[i].whitespace_ != " ":
+            return nxt
+        norm = doc[nxt].norm_
+        if norm in self._strong_suffixes and not self._ends_chain(doc, nxt):
+            return nxt + 1  # a surname suffix written apart («نژاد», «پور»)
+        if norm in self._surnames and self._surname_like(doc, nxt, markers):
+            return nxt + 1
+        return nxt
 
     # ---------------------------------------------------------- organizations
 
@@ -450,21 +449,6 @@ class EntityRules(SpanRuler):
         self.add_patterns(msg["patterns"])
         self.set_words(msg["words"])
         return self
-
-
-def _variants(phrase: str) -> set[str]:
-    """Spellings of a lexicon phrase that tokenize differently: with and
-    without its «،» («وزارت صنعت معدن و تجارت»), and with a space for each
-    ZWNJ («بین المللی», «نایب رئیس»). Letter and ZWNJ-vs-nothing variants
-    need no entry: they share norms."""
-    out = {phrase}
-    out.add(" ".join(phrase.replace("،", " ").split()))
-    out |= {v.replace("\u200c", " ") for v in list(out)}
-    return out
-
-
-def _copula(norm: str) -> bool:
-    return norm in ("است", "هست", "بود", "باشد", "نیست", "هستند", "بودند", "باشند")
 
 
 def _is_word(text: str) -> bool:

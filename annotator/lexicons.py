@@ -61,6 +61,15 @@ def read_list(path: Path) -> list[str]:
     return out
 
 
+def phrase_variants(phrase: str) -> set[str]:
+    """Spellings of a lexicon phrase that tokenize differently, so that each
+    needs its own pattern: with and without its «،» («وزارت صنعت معدن و
+    تجارت»), and with a space for a ZWNJ («بین المللی», «دست کم»). Letter
+    variants and ZWNJ-versus-nothing need no entry: they share norms."""
+    out = {phrase, " ".join(phrase.replace("،", " ").split())}
+    return out | {v.replace("\u200c", " ") for v in out}
+
+
 def phrase_norms(make_doc: Callable, phrases: Iterable[str]) -> set[tuple[str, ...]]:
     """Each phrase as the tuple of its tokens' norms (how the matchers see it)."""
     return {tuple(t.norm_ for t in make_doc(p) if not t.is_space) for p in phrases if p.strip()}

@@ -16,6 +16,8 @@ from hazm.utils import default_verbs
 from .lexicons import data_file, hazm_words, read_list
 from .normalizer import normalize
 
+# Copulas and the auxiliary of the perfect: «رسیده است», «مصوب است».
+_COPULAS = frozenset(["است", "هست", "هستند", "نیست", "نیستند", "بود", "بودند", "نبود", "باشد", "باشند", "اند", "ایم", "ام"])
 _PAST_ENDINGS = ("", "م", "ی", "یم", "ید", "ند")
 _PRESENT_ENDINGS = ("م", "ی", "د", "یم", "ید", "ند")
 _PERFECT = ("ه", "هام", "های", "هاست", "هایم", "هاید", "هاند")
@@ -56,7 +58,9 @@ def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
     light_forms = set()
     for past, present in light:
         light_forms |= _conjugate(past, present)
-    light_forms |= {"است", "هست", "هستند", "نیست", "نیستند", "بود", "بودند", "باشد", "باشند", "خواهد", "خواهند", "باید", "نباید"}
+    # Auxiliaries and modals end a phrase like any verb, but the word before
+    # them is not part of them («۱۶ هزار نفر خواهد رسید»).
+    auxiliaries = {"خواهد", "خواهند", "نخواهد", "نخواهند", "باید", "نباید", "میتوان", "نمیتوان"}
     # A form that hazm's lexicon knows as a noun or adjective («ساخت»,
     # «رسید») is not trusted as a verb unless it belongs to a light verb.
     nominal = {w for w, tags in hazm_words().items() if tags & {"N", "AJ"}}
@@ -66,7 +70,8 @@ def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
     forms = {normalize(f) for f in forms}
     nouns = {normalize(w) for w in read_list(data_file("not_verbs.txt"))}
     light_norms = frozenset(normalize(f) for f in light_forms)
-    return frozenset((forms - nominal - nouns) | light_norms), light_norms
+    verbs = (forms - nominal - nouns) | light_norms | _COPULAS | {normalize(a) for a in auxiliaries}
+    return frozenset(verbs), light_norms
 
 
 def is_verb(norm: str) -> bool:
@@ -75,5 +80,22 @@ def is_verb(norm: str) -> bool:
 
 
 def is_light_verb(norm: str) -> bool:
-    """Whether a token norm is a form of a light verb or copula."""
+    """Whether a token norm is a form of a light verb («کرد», «شده»), whose
+    preceding word is the nominal part of a compound verb."""
     return norm in _lexicon()[1]
+
+
+def is_copula(norm: str) -> bool:
+    """Whether a token norm is a copula or perfect auxiliary («است», «بود»)."""
+    return norm in _COPULAS
+
+
+def ends_phrase_before(norm: str, next_norm: str) -> bool:
+    """Whether a noun phrase ends before a word because the word belongs to
+    the verb that follows it: the nominal part of a compound verb («اعلام
+    کرد», «مجوز گرفتند») or a participle before its auxiliary («رسیده است»)."""
+    if not next_norm:
+        return False
+    if is_light_verb(next_norm):
+        return True
+    return norm.endswith("ه") and is_copula(next_norm)
