@@ -168,7 +168,13 @@ class EntityRules(SpanRuler):
         spans = self.find(doc)
         flat = filter_spans(spans)
         if doc.ents:
-            flat = filter_spans(flat + list(doc.ents)) if self.overwrite_ents else filter_spans(list(doc.ents) + flat)
+            # Entities already set (by a trained `ner` before us): rules win
+            # where they overlap, or only fill the gaps, as configured.
+            existing = list(doc.ents)
+            if self.overwrite_ents:
+                flat += [e for e in existing if not any(_overlap(e, s) for s in flat)]
+            else:
+                flat = existing + [s for s in flat if not any(_overlap(e, s) for e in existing)]
         doc.ents = sorted(flat, key=lambda s: s.start)
         if self.entities_key:
             doc.spans[self.entities_key] = sorted(set(spans), key=lambda s: (s.start, -s.end))
@@ -449,6 +455,10 @@ class EntityRules(SpanRuler):
         self.add_patterns(msg["patterns"])
         self.set_words(msg["words"])
         return self
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 def _is_word(text: str) -> bool:

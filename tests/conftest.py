@@ -58,3 +58,42 @@ def tokenizer_nlp():
 @pytest.fixture(scope="session")
 def seed_text() -> str:
     return shared_path("gold", "seed-article.txt").read_text(encoding="utf-8")
+
+
+def load_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def offsets(text: str, snippet: str, occurrence: int = 1) -> tuple[int, int]:
+    """Character span of the n-th occurrence of `snippet` in `text`."""
+    pos = -1
+    for _ in range(occurrence):
+        pos = text.index(snippet, pos + 1)
+    return pos, pos + len(snippet)
+
+
+def scorer():
+    """The team's scorer (`../shared/tools/score.py`), imported as a module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("score", shared_path("tools", "score.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def annotate_gold(nlp, gold_path: Path, out_path: Path) -> Path:
+    """Run the pipeline over a gold file's texts and write output-contract tasks."""
+    from annotator.prodigy_io import doc_to_task
+
+    with out_path.open("w", encoding="utf-8") as f:
+        for g in load_jsonl(gold_path):
+            f.write(json.dumps(doc_to_task(nlp(g["text"]), g.get("meta")), ensure_ascii=False) + "\n")
+    return out_path
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    import annotator
+
+    return annotator.load()
