@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .lexicons import DATA_DIR, phrase_variants, read_patterns
+from .lexicons import DATA_DIR, phrase_variants, read_patterns, write_jsonl
 
 MARKERS = ("REPORT", "ACCORDING_TO", "SOURCE", "ANAPHOR")
 _SPEAKER_LABELS = ("PERSON", "OFFICIAL", "ORG", "MINISTRY")
@@ -206,7 +206,7 @@ class Attribution:
     def to_disk(self, path, *, exclude: Iterable[str] = tuple()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        srsly.write_jsonl(path / "patterns.jsonl", self.patterns)
+        write_jsonl(path / "patterns.jsonl", self.patterns)
 
     def from_disk(self, path, *, exclude: Iterable[str] = tuple()) -> "Attribution":
         self.set_patterns(list(srsly.read_jsonl(Path(path) / "patterns.jsonl")))

@@ -12,6 +12,7 @@ tasks), and as spans labelled `QUANTITY` in `doc.spans[spans_key]`.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -207,7 +208,7 @@ class Claims:
     def to_disk(self, path, *, exclude: Iterable[str] = tuple()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        srsly.write_json(path / "lexicons.json", self.lexicons)
+        (path / "lexicons.json").write_text(json.dumps(self.lexicons, ensure_ascii=False, indent=0), encoding="utf-8")
 
     def from_disk(self, path, *, exclude: Iterable[str] = tuple()) -> "Claims":
         self.set_lexicons(**srsly.read_json(Path(path) / "lexicons.json"))

@@ -21,6 +21,7 @@ included, goes to the span group `doc.spans[spans_key]`.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -31,7 +32,7 @@ from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .lexicons import DATA_DIR, hazm_words, phrase_variants, read_list, read_patterns
+from .lexicons import DATA_DIR, hazm_words, phrase_variants, read_list, read_patterns, write_jsonl
 from .normalizer import normalize
 from .wordclasses import ends_phrase_before, is_verb
 
@@ -432,15 +433,33 @@ class EntityRules(SpanRuler):
                 found.append(Span(doc, j, k, label="ORG"))
         return found
 
+    def token_patterns(self) -> list[dict]:
+        """The lexicon as token patterns on NORM, one per spelling variant:
+        a Prodigy `--patterns` file that matches the way this component does
+        when Prodigy runs with our pipeline (our tokenizer sets the norms)."""
+        out: list[dict] = []
+        seen: set[tuple] = set()
+        for entry in self.patterns:
+            variants = phrase_variants(entry["pattern"]) if isinstance(entry["pattern"], str) else [entry["pattern"]]
+            for v in variants:
+                tokens = v if isinstance(v, list) else [{"NORM": t.norm_} for t in self.nlp.make_doc(v) if not t.is_space]
+                key = (entry["label"], repr(tokens))
+                if key not in seen:
+                    seen.add(key)
+                    out.append({"label": entry["label"], "pattern": tokens, **({"id": entry["id"]} if entry.get("id") else {})})
+        return out
+
     # ----------------------------------------------------------- serialization
 
     def to_disk(self, path, *, exclude: Iterable[str] = tuple()) -> None:
-        super().to_disk(path, exclude=exclude)
-        srsly.write_json(Path(path) / "words.json", self.words)
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        write_jsonl(path / "patterns.jsonl", self.patterns)
+        (path / "words.json").write_text(json.dumps(self.words, ensure_ascii=False, indent=0), encoding="utf-8")
 
     def from_disk(self, path, *, exclude: Iterable[str] = tuple()) -> "EntityRules":
         path = Path(path)
-        patterns = list(srsly.read_jsonl(path / "patterns.jsonl")) if (path / "patterns.jsonl").exists() else []
+        patterns = list(srsly.read_jsonl(path / "patterns.jsonl"))
         self.clear()
         self.add_patterns(patterns)
         self.set_words(srsly.read_json(path / "words.json"))

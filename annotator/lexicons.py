@@ -61,6 +61,13 @@ def read_list(path: Path) -> list[str]:
     return out
 
 
+def write_jsonl(path: Path, entries: Iterable[dict]) -> None:
+    """JSONL with Persian left readable (not \\u-escaped), for files people edit."""
+    with Path(path).open("w", encoding="utf-8") as f:
+        for entry in entries:
+            f.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
 def phrase_variants(phrase: str) -> set[str]:
     """Spellings of a lexicon phrase that tokenize differently, so that each
     needs its own pattern: with and without its «،» («وزارت صنعت معدن و

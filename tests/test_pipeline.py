@@ -1,0 +1,59 @@
+"""The packaged pipeline: `annotator.load()`, the copy saved under models/,
+`spacy.load` in a fresh process, and the Prodigy patterns export."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import spacy
+import srsly
+
+from annotator.prodigy_io import doc_to_task
+from conftest import DATA, ROOT, load_jsonl
+
+SAVED = ROOT / "models" / "annotator-fa-news"
+
+
+def test_saved_pipeline_matches_load(nlp):
+    """models/annotator-fa-news is the default pipeline, not a stale copy:
+    rerun `annotator save models/annotator-fa-news` after changing lexicons."""
+    saved = spacy.load(SAVED)
+    assert saved.pipe_names == nlp.pipe_names
+    for gold in load_jsonl(DATA / "dev_gold.jsonl"):
+        assert doc_to_task(saved(gold["text"])) == doc_to_task(nlp(gold["text"]))
+
+
+def test_saved_pipeline_loads_in_fresh_process():
+    code = (
+        "import json, spacy, sys; nlp = spacy.load(sys.argv[1]);"
+        "doc = nlp('وزير نفت گفت: بیش از ۳۱هزار واحد');"
+        "print(json.dumps([[e.text, e.label_] for e in doc.ents] + [[c['text'], c['speaker']['text']] for c in doc._.claims], ensure_ascii=False))"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(SAVED)], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == [["وزير نفت", "OFFICIAL"], ["بیش از ۳۱هزار واحد", "وزير نفت"]]
+
+
+def test_save_round_trip(nlp, tmp_path):
+    nlp.to_disk(tmp_path / "p")
+    again = spacy.load(tmp_path / "p")
+    text = "به گزارش ایرنا، صادق نجفی مدیرعامل سازمان صنایع کوچک گفت: ۸۵ هزار واحد فعال است."
+    assert doc_to_task(again(text)) == doc_to_task(nlp(text))
+
+
+def test_patterns_export(tmp_path):
+    out = tmp_path / "patterns.jsonl"
+    subprocess.run([sys.executable, "-m", "annotator", "patterns", "-o", str(out)], check=True, capture_output=True)
+    entries = list(srsly.read_jsonl(out))
+    assert len(entries) > 1000
+    assert {e["label"] for e in entries} == {"ORG", "MINISTRY", "OFFICIAL"}
+    # Token patterns on NORM match what the component matches, variants included.
+    from spacy.matcher import Matcher
+
+    nlp = spacy.load(SAVED)
+    matcher = Matcher(nlp.vocab)
+    for i, e in enumerate(entries):
+        matcher.add(f"{e['label']}|{i}", [e["pattern"]])
+    doc = nlp.make_doc("معاون وزير صنعت،معدن وتجارت و بانك مركزي")
+    found = {doc[s:t].text for _, s, t in matcher(doc)}
+    assert {"وزير صنعت،معدن وتجارت", "بانك مركزي"} <= found
