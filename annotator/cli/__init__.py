@@ -12,6 +12,7 @@ app = typer.Typer(
 )
 
 from . import annotate  # noqa: E402,F401  (registers the command)
+from . import pipeline  # noqa: E402,F401  (registers `save` and `patterns`)
 
 
 def main() -> None:
