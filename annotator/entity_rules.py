@@ -53,9 +53,10 @@ WORD_LISTS = {
     "non_names": "non_names.txt",
     "stops": "org_name_stops.txt",
     "generic": "generic_modifiers.txt",
+    "agencies": "agency_names.txt",
 }
 # Lists matched as (possibly multi-word) phrases rather than single norms.
-PHRASE_LISTS = ("triggers", "titles", "places", "given_names", "honorifics")
+PHRASE_LISTS = ("triggers", "titles", "places", "given_names", "honorifics", "agencies")
 
 _MAX_CHAIN = 14  # tokens an organization or title chain may run to
 _MAX_FREE = 4  # words between a title and what it is attached to («معاون محیط زیست انسانی»)
@@ -64,7 +65,14 @@ _SOURCE_OPENERS = ("به گزارش", "به نقل از")
 _SOURCE_ENDS = frozenset(["،", ",", ":", "؛", "-"])
 _WA = "و"
 # Words that link an anchor to a following place or organization.
-_CONNECTORS = frozenset(normalize(w) for w in ("استان", "شهرستان", "شهر", "کشور", "مردم", "بخش", "منطقه"))
+_CONNECTORS = frozenset(normalize(w) for w in ("استان", "شهرستان", "شهر", "کشور", "مردم", "بخش", "منطقه", "جمهوری"))
+# Connectors that may also end a chain on their own («… آموزش و پرورش استان»,
+# «سازمان بهزیستی کشور»): the province or country of the context.
+_FINAL_CONNECTORS = frozenset(normalize(w) for w in ("استان", "کشور", "شهرستان"))
+_REPORTER = frozenset(normalize(w) for w in ("خبرنگار", "خبرنگاران", "گزارشگر"))
+_TITLE_HONORIFIC = "محترم"  # «رئیس جمهوری محترم»
+# hazm tags of words that cannot be a surname.
+_FUNCTION_TAGS = frozenset(["P", "CONJ", "PRO", "DET", "POSTP", "NUM", "PR", "PS"])
 
 
 @Language.factory(
@@ -183,11 +191,12 @@ class EntityRules(SpanRuler):
 
     def find(self, doc: Doc) -> list[Span]:
         """All entity spans, nested ones included."""
-        lexicon = [s for s in self.match(doc) if s.label_ in LABELS]
+        lexicon = self._lexicon_spans(doc)
         markers: dict[str, dict[int, int]] = {}
         for match_id, start, end in self.markers(doc):
             by_start = markers.setdefault(self.nlp.vocab.strings[match_id], {})
             by_start[start] = max(end, by_start.get(start, 0))
+        lexicon += self._foreign_ministries(doc, lexicon, markers)
         persons = self._persons(doc, markers)
         units: dict[int, Span] = {}
         for span in lexicon:
@@ -202,6 +211,35 @@ class EntityRules(SpanRuler):
         sources = self._sources(doc, markers, units)
         return lexicon + orgs + officials + persons + sources
 
+    def _lexicon_spans(self, doc: Doc) -> list[Span]:
+        """The lexicon's matches as labelled spans (what `SpanRuler.match`
+        gives, without its per-call overhead)."""
+        matches = list(self.phrase_matcher(doc))
+        if len(self.matcher):
+            matches += self.matcher(doc)
+        out = []
+        for match_id, start, end in set(matches):
+            entry = self._match_label_id_map[match_id]
+            if entry["label"] in LABELS:
+                out.append(Span(doc, start, end, label=entry["label"], span_id=entry["id"]))
+        return sorted(out)
+
+    @staticmethod
+    def _foreign_ministries(doc: Doc, lexicon: list[Span], markers: dict) -> list[Span]:
+        """A ministry followed by its country is one MINISTRY («وزارت نفت
+        هند», «وزارت دفاع جمهوری آذربایجان»)."""
+        places = markers.get("PLACES", {})
+        out = []
+        for span in lexicon:
+            if span.label_ != "MINISTRY":
+                continue
+            i = span.end
+            if i < len(doc) and doc[i].norm_ == "جمهوری":
+                i += 1
+            if i in places:
+                out.append(Span(doc, span.start, places[i], label="MINISTRY", span_id=span.id))
+        return out
+
     # ---------------------------------------------------------- word classes
 
     def _ends_chain(self, doc: Doc, i: int) -> bool:
@@ -214,20 +252,26 @@ class EntityRules(SpanRuler):
             return True
         return ends_phrase_before(norm, doc[i + 1].norm_ if i + 1 < len(doc) else "")
 
-    def _surname_like(self, doc: Doc, i: int, markers: dict) -> bool:
+    def _surname_like(self, doc: Doc, i: int, markers: dict, *, after_given: bool = False) -> bool:
+        """Whether token i can be a surname: a listed surname, a word with a
+        surname ending, or a word hazm does not know as a common word. Right
+        after an unambiguous given name any content word will do («علیرضا
+        آموزنده», «خسرو دانشجو»), since the given name vouches for it."""
         if i >= len(doc) or self._ends_chain(doc, i):
             return False
         norm = doc[i].norm_
         if not _is_word(doc[i].text) or norm in self._non_names:
             return False
-        if any(i in markers.get(k, {}) for k in ("TITLES", "TRIGGERS", "PLACES")):
+        if any(i in markers.get(k, {}) for k in ("TITLES", "TRIGGERS", "PLACES", "GIVEN_NAMES")):
             return False
         if norm in self._surnames:
             return True
         if len(norm) > 3 and norm.endswith(self._suffixes):
             return True
         tags = self._nominal.get(norm)
-        return tags is None or not tags  # a word hazm's lexicon does not know as a common word
+        if not tags:
+            return True  # a word hazm's lexicon does not know as a common word
+        return after_given and not tags & _FUNCTION_TAGS
 
     # --------------------------------------------------------------- persons
 
@@ -236,48 +280,49 @@ class EntityRules(SpanRuler):
         honorifics = markers.get("HONORIFICS", {})
         found: list[Span] = []
         surnames: set[tuple[str, ...]] = set()
-        i = 0
-        while i < len(doc):
-            start = i
-            if i in honorifics and i not in given and honorifics[i] not in given:
-                # «آقای نجفی»: an honorific then a surname alone.
-                j = honorifics[i]
-                if self._surname_like(doc, j, markers) and (j + 1 >= len(doc) or j + 1 not in given):
-                    end = self._surname_end(doc, j, markers)
-                    found.append(Span(doc, j, end, label="PERSON"))
-                    surnames.add(tuple(t.norm_ for t in doc[j:end]))
-                    i = end
-                    continue
-            if i not in given:
-                i += 1
+        done = 0  # tokens before this are decided
+        for start in sorted(set(given) | set(honorifics)):
+            if start < done:
                 continue
-            end = given[i]
+            if start not in given:
+                # «آقای نجفی»: an honorific then a surname alone.
+                j = honorifics[start]
+                if j not in given and self._surname_like(doc, j, markers) and j + 1 not in given:
+                    done = self._surname_end(doc, j, markers)
+                    found.append(Span(doc, j, done, label="PERSON"))
+                    surnames.add(tuple(t.norm_ for t in doc[j:done]))
+                continue
+            end = given[start]
             ambiguous = normalize(doc[start:end].text) in self._ambiguous_given
             while end in given and given[end] > end:  # «علی اکبر», «سید محمد»
                 end = given[end]
-            if not self._surname_like(doc, end, markers):
-                i = end
+            done = end
+            if not self._surname_like(doc, end, markers, after_given=not ambiguous):
                 continue
             if ambiguous and doc[end].norm_ not in self._surnames and not doc[end].norm_.endswith(self._strong_suffixes):
-                i = end
                 continue
-            last = self._surname_end(doc, end, markers)
-            found.append(Span(doc, start, last, label="PERSON"))
-            surnames.add(tuple(t.norm_ for t in doc[end:last]))
-            i = last
+            done = self._surname_end(doc, end, markers)
+            found.append(Span(doc, start, done, label="PERSON"))
+            surnames.add(tuple(t.norm_ for t in doc[end:done]))
         if surnames:
-            taken = {k for span in found for k in range(span.start, span.end)}
-            by_first = {}
-            for s in surnames:
-                by_first.setdefault(s[0], []).append(s)
-            for i, tok in enumerate(doc):
-                if i in taken or tok.norm_ not in by_first:
-                    continue
-                for s in sorted(by_first[tok.norm_], key=len, reverse=True):
-                    if tuple(t.norm_ for t in doc[i:i + len(s)]) == s:
-                        found.append(Span(doc, i, i + len(s), label="PERSON"))
-                        break
+            found += self._bare_surnames(doc, surnames, found)
         return found
+
+    @staticmethod
+    def _bare_surnames(doc: Doc, surnames: set[tuple[str, ...]], persons: list[Span]) -> list[Span]:
+        """The surname of a person named in full, found alone elsewhere in the
+        document («نجفی تصریح کرد»)."""
+        taken = {k for span in persons for k in range(span.start, span.end)}
+        firsts = {s[0] for s in surnames}
+        norms = [t.norm_ for t in doc]
+        out: list[Span] = []
+        for i, norm in enumerate(norms):
+            if norm in firsts and i not in taken:
+                for s in sorted((s for s in surnames if s[0] == norm), key=len, reverse=True):
+                    if tuple(norms[i:i + len(s)]) == s:
+                        out.append(Span(doc, i, i + len(s), label="PERSON"))
+                        break
+        return out
 
     def _surname_end(self, doc: Doc, i: int, markers: dict) -> int:
         """End of a surname starting at i: one word, or two for compound
@@ -288,8 +333,8 @@ class EntityRules(SpanRuler):
         norm = doc[nxt].norm_
         if norm in self._strong_suffixes and not self._ends_chain(doc, nxt):
             return nxt + 1  # a surname suffix written apart («نژاد», «پور»)
-        if norm in self._surnames and self._surname_like(doc, nxt, markers):
-            return nxt + 1
+        if self._surname_like(doc, nxt, markers) and (norm in self._surnames or not self._nominal.get(norm)):
+            return nxt + 1  # «رئیسی حسنلنگی»
         return nxt
 
     # ---------------------------------------------------------- organizations
@@ -315,12 +360,17 @@ class EntityRules(SpanRuler):
             found.append(Span(doc, start, end, label="ORG"))
         return found
 
-    def _unit_at(self, i: int, markers: dict, units: dict[int, Span]) -> int:
+    def _unit_at(self, i: int, markers: dict, units: dict[int, Span], *, short_domains: bool = True) -> int:
         """End of a known name, ministry domain or place starting at token i
-        (0 if none): the pieces a chain takes whole, commas and «و» inside."""
+        (0 if none): the pieces a chain takes whole, commas and «و» inside.
+        One-word domains («نفت», «علوم») anchor a title («وزیر نفت») but are
+        ordinary words inside a name («دانشکده علوم پزشکی»)."""
         unit = units.get(i)
         end = unit.end if unit is not None and unit.label_ in ("ORG", "MINISTRY") else 0
-        return max(end, markers.get("DOMAIN", {}).get(i, 0), markers.get("PLACES", {}).get(i, 0))
+        domain = markers.get("DOMAIN", {}).get(i, 0)
+        if not short_domains and domain == i + 1:
+            domain = 0
+        return max(end, domain, markers.get("PLACES", {}).get(i, 0))
 
     def _chain(
         self, doc: Doc, i: int, markers: dict, units: dict[int, Span], person_starts: set[int], start: int,
@@ -330,9 +380,9 @@ class EntityRules(SpanRuler):
         took a known name, domain or place (an anchor). Free words may come
         before the anchor («معاونت طرح و برنامه» + «وزارت صنعت …»); after it
         only a connector and a place («… استان زنجان») may follow."""
-        end = i
+        end = first = i
         while i < len(doc) and i - start < _MAX_CHAIN:
-            unit_end = self._unit_at(i, markers, units)
+            unit_end = self._unit_at(i, markers, units, short_domains=False)
             if unit_end:
                 i = end = unit_end
                 anchored = True
@@ -344,9 +394,11 @@ class EntityRules(SpanRuler):
                 if norm in _CONNECTORS and self._unit_at(i + 1, markers, units):
                     i += 1
                     continue
+                if norm in _FINAL_CONNECTORS and (i + 1 == len(doc) or self._ends_chain(doc, i + 1)):
+                    end = i + 1
                 break
             if norm == _WA:
-                if self._continues(doc, i + 1, markers, units, person_starts):
+                if i > first and self._continues(doc, i + 1, markers, units, person_starts):
                     i += 1
                     continue
                 break
@@ -406,10 +458,19 @@ class EntityRules(SpanRuler):
             elif end:
                 # After what the title is attached to, only a connector and a
                 # place («… استان فارس») may follow, not free words.
-                if doc[i].norm_ in _CONNECTORS and self._unit_at(i + 1, markers, units):
+                norm = doc[i].norm_
+                if norm in _CONNECTORS and self._unit_at(i + 1, markers, units):
                     i += 1
                     continue
+                if (norm in _FINAL_CONNECTORS or norm == _TITLE_HONORIFIC) and (
+                    i + 1 == len(doc) or self._ends_chain(doc, i + 1)
+                ):
+                    end = i + 1
                 break
+            elif doc[i].norm_ == _WA and free and free < _MAX_FREE and self._continues(
+                doc, i + 1, markers, units, person_starts
+            ):
+                i += 1  # «معاون توسعه مدیریت و پشتیبانی …»
             elif i in person_starts or self._ends_chain(doc, i) or doc[i].norm_ == _WA or free >= _MAX_FREE:
                 break
             else:
@@ -423,7 +484,15 @@ class EntityRules(SpanRuler):
         """«به گزارش X،»: X is the news source, an ORG, when it is a short
         name the lexicons do not already cover."""
         found: list[Span] = []
-        for j in markers.get("SOURCE", {}).values():
+        openers = set(markers.get("SOURCE", {}).values())
+        for s, e in markers.get("AGENCIES", {}).items():
+            # «به گزارش فارس», «خبرنگار اقتصادی فارس»: a short agency name
+            # where a news source is named.
+            before = {doc[k].norm_ for k in range(max(0, s - 3), s)}
+            if (s in openers or before & _REPORTER) and s not in units:
+                found.append(Span(doc, s, e, label="ORG"))
+                openers.discard(s)
+        for j in openers:
             if j in units or j in markers.get("TRIGGERS", {}):
                 continue
             k = j

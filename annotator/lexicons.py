@@ -74,7 +74,10 @@ def phrase_variants(phrase: str) -> set[str]:
     تجارت»), and with a space for a ZWNJ («بین المللی», «دست کم»). Letter
     variants and ZWNJ-versus-nothing need no entry: they share norms."""
     out = {phrase, " ".join(phrase.replace("،", " ").split())}
-    return out | {v.replace("\u200c", " ") for v in out}
+    out |= {v.replace("\u200c", " ") for v in out}
+    if phrase.count(" ") == 1:  # «آذربایجان غربی» also as «آذربایجان‌غربی»
+        out.add(phrase.replace(" ", "\u200c"))
+    return out
 
 
 def phrase_norms(make_doc: Callable, phrases: Iterable[str]) -> set[tuple[str, ...]]:
