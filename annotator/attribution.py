@@ -32,7 +32,10 @@ _SPEAKER_LABELS = ("PERSON", "OFFICIAL", "ORG", "MINISTRY")
 _QUOTE_OPENERS = frozenset([":", "«", "\""])
 # What may stand right before a subject: a comma ends the adverbial or
 # source phrase before it («در ادامه، X گفت», «به گزارش ایرنا، X گفت»).
-_SUBJECT_OPENERS = frozenset(["،", ",", "؛", ":", "«", "\"", "(", "-", "—"])
+_SUBJECT_OPENERS = frozenset(["،", ",", "؛", ":", "(", "-", "—"])
+# Words after which a mention is the object of a phrase, never a subject.
+_NOT_BEFORE_SUBJECT = frozenset(["با", "از", "به", "در", "برای", "بر", "خبرنگار", "خبرنگاران", "توسط", "حضور",
+                                 "سوی", "طرف", "نزد", "علیه", "همراه", "همتای", "دیدار", "گفتگو", "گفتوگو"])
 
 
 @Language.factory(
@@ -151,20 +154,24 @@ class Attribution:
     @staticmethod
     def _subject(doc: Doc, sent: Span, verb: tuple[int, int], in_sent: list[Span]) -> Optional[Span]:
         """The subject of a reporting verb: the first mention of its clause
-        (from the sentence start or the last quote opener before the verb)
+        (from the sentence start or the last «:» before the verb)
         that stands where a subject stands, at the clause start or after a
         comma, not inside a phrase («با حضور وزیر نفت»). Else the first
         mention of the clause."""
         clause_start = sent.start
         for t in doc[sent.start:verb[0]]:
-            if t.text in _QUOTE_OPENERS:
+            if t.text == ":":  # a quote opens a new clause («X گفت: Y اعلام کرد»)
                 clause_start = t.i + 1
         candidates = [m for m in in_sent if clause_start <= m.start and m.end <= verb[0]]
         for m in candidates:
             prev = doc[m.start - 1] if m.start > clause_start else None
             if prev is None or prev.is_space or prev.text in _SUBJECT_OPENERS:
                 return m
-        return candidates[0] if candidates else None
+        # Else the first mention not inside a phrase («با خبرنگار فارس»).
+        for m in candidates:
+            if doc[m.start - 1].norm_ not in _NOT_BEFORE_SUBJECT:
+                return m
+        return None
 
     @staticmethod
     def _resolve(mention: Optional[Span], last: Optional[Span]) -> Optional[Span]:

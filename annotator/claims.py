@@ -131,7 +131,9 @@ class Claims:
                         found = (end, shared[1], shared[2])
             if found is not None and found[1] in NOT_CLAIM_UNITS:
                 return None
-            if (found is None or found[1] == "count") and start == number.start and self._names_a_year(doc, m, number):
+            if found is None and _year_like(m):
+                return None  # «که 2014 بدترین سال بود»: a year, counting nothing
+            if found is not None and found[1] == "count" and start == number.start and self._names_a_year(doc, m, number):
                 return None
             if found is not None:
                 end, kind, unit = found
@@ -150,6 +152,8 @@ class Claims:
 
     def _unit(self, doc: Doc, i: int, units: dict) -> tuple[int, str, str] | None:
         """The unit or counted noun at token i, as (end, kind, unit text)."""
+        if i < len(doc) and doc[i].is_space and "\n" not in doc[i].text:
+            i += 1  # «۸۱۳  نفر», written with two spaces
         if i >= len(doc):
             return None
         if i in units:
@@ -185,6 +189,8 @@ class Claims:
         norm = tok.norm_
         if is_verb(norm) or (norm in self.unit_stops and not (first and "N" in hazm_words().get(norm, ()))):
             return False
+        if first and norm.endswith("ترین"):
+            return False  # a superlative («2014 بدترین سال») counts nothing
         return not ends_phrase_before(norm, doc[i + 1].norm_ if i + 1 < len(doc) else "")
 
     def _ending_at(self, doc: Doc, matcher: PhraseMatcher) -> dict[int, tuple[int, str]]:

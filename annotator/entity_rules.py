@@ -71,6 +71,11 @@ _CONNECTORS = frozenset(normalize(w) for w in ("استان", "شهرستان", "
 _FINAL_CONNECTORS = frozenset(normalize(w) for w in ("استان", "کشور", "شهرستان"))
 _REPORTER = frozenset(normalize(w) for w in ("خبرنگار", "خبرنگاران", "گزارشگر"))
 _TITLE_HONORIFIC = "محترم"  # «رئیس جمهوری محترم»
+# Words that follow a speaker's name: «… امروز در گفت‌وگو با …», «… افزود».
+_SPEECH_FRAME = frozenset(normalize(w) for w in (
+    "در", "امروز", "دیروز", "با", "صبح", "عصر", "ظهر", "شب", "شامگاه", "بامداد", "ضمن", "طی", "پیش",
+    "افزود", "گفت", "اظهار", "تصریح", "اعلام", "بیان", "تاکید", "خاطرنشان", "یادآور", "عنوان", "ادامه",
+    "معتقد", "همچنین", "نیز"))
 # hazm tags of words that cannot be a surname.
 _FUNCTION_TAGS = frozenset(["P", "CONJ", "PRO", "DET", "POSTP", "NUM", "PR", "PS"])
 
@@ -304,9 +309,48 @@ class EntityRules(SpanRuler):
             done = self._surname_end(doc, end, markers)
             found.append(Span(doc, start, done, label="PERSON"))
             surnames.add(tuple(t.norm_ for t in doc[end:done]))
+        for span in self._subject_names(doc, markers, {k for p in found for k in range(p.start, p.end)}):
+            found.append(span)
+            surnames.add(tuple(t.norm_ for t in span[1:]))
         if surnames:
             found += self._bare_surnames(doc, surnames, found)
         return found
+
+    def _subject_names(self, doc: Doc, markers: dict, taken: set[int]) -> list[Span]:
+        """Names the given-name list does not know, where news puts a
+        speaker: at the start of a sentence or right after «به گزارش X،»,
+        two name-like words, then a title or the frame of a statement
+        («خدارضا امیدی امروز در گفت‌وگو با …», «سمیر غضبان افزود»)."""
+        starts = {s.start for s in doc.sents}
+        for opener_end in markers.get("SOURCE", {}).values():
+            for k in range(opener_end, min(opener_end + 8, len(doc))):
+                if doc[k].text in ("،", ","):
+                    starts.add(k + 1)
+                    break
+        out = []
+        for i in sorted(starts):
+            while i < len(doc) and doc[i].is_space:
+                i += 1
+            if i + 2 >= len(doc) or i in taken or i + 1 in taken:
+                continue
+            first, nxt = doc[i], doc[i + 2]
+            if not _is_word(first.text) or self._nominal.get(first.norm_) or self._ends_chain(doc, i):
+                continue
+            if any(i in markers.get(k, {}) for k in ("TITLES", "TRIGGERS", "PLACES", "HONORIFICS")):
+                continue
+            if not self._surname_like(doc, i + 1, markers):
+                continue
+            if i + 2 in markers.get("TITLES", {}) or nxt.norm_ in _SPEECH_FRAME or nxt.is_punct:
+                out.append(Span(doc, i, i + 2, label="PERSON"))
+                taken.update((i, i + 1))
+        # A listed surname right before a title, in apposition: «نوبخت رئیس
+        # سازمان برنامه», «عظیمی، سخنگوی وزارت دفاع».
+        for t in markers.get("TITLES", {}):
+            j = t - 2 if t >= 2 and doc[t - 1].text in ("،", ",") else t - 1
+            if j >= 0 and j not in taken and doc[j].norm_ in self._surnames and self._surname_like(doc, j, markers):
+                if j == 0 or not _is_word(doc[j - 1].text) or doc[j - 1].norm_ in _SPEECH_FRAME or j - 1 in taken:
+                    out.append(Span(doc, j, j + 1, label="PERSON"))
+        return out
 
     @staticmethod
     def _bare_surnames(doc: Doc, surnames: set[tuple[str, ...]], persons: list[Span]) -> list[Span]:
@@ -333,7 +377,9 @@ class EntityRules(SpanRuler):
         norm = doc[nxt].norm_
         if norm in self._strong_suffixes and not self._ends_chain(doc, nxt):
             return nxt + 1  # a surname suffix written apart («نژاد», «پور»)
-        if self._surname_like(doc, nxt, markers) and (norm in self._surnames or not self._nominal.get(norm)):
+        if self._surname_like(doc, nxt, markers) and (
+            norm in self._surnames or (norm.endswith(self._suffixes) and not self._nominal.get(norm))
+        ):
             return nxt + 1  # «رئیسی حسنلنگی»
         return nxt
 
@@ -394,7 +440,7 @@ class EntityRules(SpanRuler):
                 if norm in _CONNECTORS and self._unit_at(i + 1, markers, units):
                     i += 1
                     continue
-                if norm in _FINAL_CONNECTORS and (i + 1 == len(doc) or self._ends_chain(doc, i + 1)):
+                if norm in _FINAL_CONNECTORS:
                     end = i + 1
                 break
             if norm == _WA:
@@ -462,9 +508,7 @@ class EntityRules(SpanRuler):
                 if norm in _CONNECTORS and self._unit_at(i + 1, markers, units):
                     i += 1
                     continue
-                if (norm in _FINAL_CONNECTORS or norm == _TITLE_HONORIFIC) and (
-                    i + 1 == len(doc) or self._ends_chain(doc, i + 1)
-                ):
+                if norm in _FINAL_CONNECTORS or norm == _TITLE_HONORIFIC:
                     end = i + 1
                 break
             elif doc[i].norm_ == _WA and free and free < _MAX_FREE and self._continues(
