@@ -311,7 +311,7 @@ class EntityRules(SpanRuler):
             surnames.add(tuple(t.norm_ for t in doc[end:done]))
         for span in self._subject_names(doc, markers, {k for p in found for k in range(p.start, p.end)}):
             found.append(span)
-            surnames.add(tuple(t.norm_ for t in span[1:]))
+            surnames.add(tuple(t.norm_ for t in (span[1:] if len(span) > 1 else span)))
         if surnames:
             found += self._bare_surnames(doc, surnames, found)
         return found

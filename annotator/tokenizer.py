@@ -131,56 +131,54 @@ class PersianTokenizer:
         A sentence starts after «.», «؟», «!», «…» (and the closing quotes or
         brackets that follow them) and after a line break, which makes a
         headline line a sentence of its own. Whitespace tokens stay with the
-        sentence before them. One loop, because this runs on every token.
+        sentence before them. This runs on every token, so the common case
+        (words separated by nothing or one space) is done in comprehensions
+        and only the rare other gaps are handled one by one.
         """
-        words: list[str] = []
-        spaces: list[bool] = []
-        starts: list[bool] = []
-        pos = 0
-        boundary = True  # the next word starts a sentence
-        after_end = False  # the last word ended one
-        for start, end in spans:
-            if start != pos:
-                gap = text[pos:start]
-                if gap == " " and words:
-                    spaces[-1] = True
-                else:
-                    if words and gap[0] == " ":
-                        spaces[-1] = True
+        if not spans:
+            return ([text], [False], [True]) if text else ([], [], [])
+        words = [text[s:e] for s, e in spans]
+        nexts = [s for s, _ in spans[1:]]
+        nexts.append(len(text))
+        spaces = [nxt == e + 1 and text[e] == " " for (_, e), nxt in zip(spans, nexts)]
+        odd = [i for i, ((_, e), nxt, sp) in enumerate(zip(spans, nexts, spaces)) if nxt > e and not sp]
+        ends = {i for i, w in enumerate(words) if w[-1] in _SENT_END}
+        breaks: set[int] = set()  # indices (into `words`) after which a line ends
+        lead = text[: spans[0][0]]
+        if odd or lead:
+            # Rebuild with whitespace tokens for the other gaps.
+            w2: list[str] = [lead] if lead else []
+            sp2: list[bool] = [False] if lead else []
+            odd_set = set(odd)
+            remap: dict[int, int] = {}
+            for i, (word, (_, e), nxt, sp) in enumerate(zip(words, spans, nexts, spaces)):
+                remap[i] = len(w2)
+                w2.append(word)
+                sp2.append(sp)
+                if i in odd_set:
+                    gap = text[e:nxt]
+                    if gap[0] == " ":
+                        sp2[-1] = True
                         gap = gap[1:]
                     if gap:
-                        leading = not words
-                        words.append(gap)
-                        spaces.append(False)
-                        starts.append(leading)
-                        if leading:
-                            boundary = False
-                        elif "\n" in gap:
-                            boundary = True
-            word = text[start:end]
-            words.append(word)
-            spaces.append(False)
-            if after_end:
-                if word in _CLOSING:
-                    starts.append(False)
-                    pos = end
-                    continue
-                boundary = True
-                after_end = False
-            starts.append(boundary or not starts)
-            boundary = False
-            if word[-1] in _SENT_END:
-                after_end = True
-            pos = end
-        if pos < len(text):
-            gap = text[pos:]
-            if words and gap[0] == " ":
-                spaces[-1] = True
-                gap = gap[1:]
-            if gap:
-                words.append(gap)
-                spaces.append(False)
-                starts.append(not starts)
+                        w2.append(gap)
+                        sp2.append(False)
+                        if "\n" in gap:
+                            breaks.add(len(w2) - 1)
+            ends = {remap[i] for i in ends}
+            words, spaces = w2, sp2
+        starts = [False] * len(words)
+        starts[0] = True
+        first_word = 1 if lead else 0
+        for i in sorted(ends | breaks):
+            j = i + 1
+            if i in ends:  # closing quotes and brackets stay with the sentence
+                while j < len(words) and words[j] in _CLOSING:
+                    j += 1
+            while j < len(words) and words[j].isspace():
+                j += 1
+            if j < len(words) and j > first_word:
+                starts[j] = True
         return words, spaces, starts
 
     @staticmethod

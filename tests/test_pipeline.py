@@ -57,3 +57,26 @@ def test_patterns_export(tmp_path):
     doc = nlp.make_doc("معاون وزير صنعت،معدن وتجارت و بانك مركزي")
     found = {doc[s:t].text for _, s, t in matcher(doc)}
     assert {"وزير صنعت،معدن وتجارت", "بانك مركزي"} <= found
+
+
+def test_pipeline_on_real_news_keeps_offsets(nlp):
+    """Thousands of real paragraphs through every component: no exception,
+    every entity and claim points into the text, claims carry their fields."""
+    from conftest import fars_paragraphs
+
+    texts = fars_paragraphs(limit=3000)
+    n_claims = 0
+    for doc, text in zip(nlp.pipe(texts, batch_size=200), texts):
+        assert doc.text == text
+        for ent in doc.ents:
+            assert text[ent.start_char:ent.end_char] == ent.text
+        for c in doc._.claims:
+            assert text[c["start"]:c["end"]] == c["text"]
+            assert c["qualifier"] in ("exact", "more_than", "less_than", "at_least", "at_most", "approximately", "range")
+            assert c["kind"] in ("count", "percent", "money", "measure")
+            assert (c["value"] is None) == (c["qualifier"] == "range") or c["low"] is None
+            if c["speaker"]:
+                sp = c["speaker"]
+                assert text[sp["start"]:sp["end"]] == sp["text"]
+        n_claims += len(doc._.claims)
+    assert n_claims > 500
