@@ -71,6 +71,8 @@ _CONNECTORS = frozenset(normalize(w) for w in ("استان", "شهرستان", "
 _FINAL_CONNECTORS = frozenset(normalize(w) for w in ("استان", "کشور", "شهرستان"))
 _REPORTER = frozenset(normalize(w) for w in ("خبرنگار", "خبرنگاران", "گزارشگر"))
 _TITLE_HONORIFIC = "محترم"  # «رئیس جمهوری محترم»
+# Words numbered inside a name or a title: «منطقه ۲۰», «شعبه ۱۱۳», «ناحیه ۲».
+_NUMBERED = frozenset(normalize(w) for w in ("منطقه", "ناحیه", "شعبه", "بخش", "واحد", "پایگاه", "حوزه", "ستاد"))
 # Words that follow a speaker's name: «… امروز در گفت‌وگو با …», «… افزود».
 _SPEECH_FRAME = frozenset(normalize(w) for w in (
     "در", "امروز", "دیروز", "با", "صبح", "عصر", "ظهر", "شب", "شامگاه", "بامداد", "ضمن", "طی", "پیش",
@@ -448,6 +450,9 @@ class EntityRules(SpanRuler):
                     i += 1
                     continue
                 break
+            if norm in _NUMBERED and i + 1 < len(doc) and doc[i + 1].is_digit:
+                i = end = i + 2  # «دادگاه … شعبه ۱۱۳»
+                continue
             if self._ends_chain(doc, i):
                 break
             i = end = i + 1
@@ -515,6 +520,9 @@ class EntityRules(SpanRuler):
                 doc, i + 1, markers, units, person_starts
             ):
                 i += 1  # «معاون توسعه مدیریت و پشتیبانی …»
+            elif doc[i].norm_ in _NUMBERED and i + 1 < len(doc) and doc[i + 1].is_digit and free < _MAX_FREE:
+                free += 1
+                i += 2  # «شهردار منطقه ۲۰ تهران», «رئیس شعبه ۱۱۳ دادگاه …»
             elif i in person_starts or self._ends_chain(doc, i) or doc[i].norm_ == _WA or free >= _MAX_FREE:
                 break
             else:
