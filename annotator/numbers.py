@@ -39,6 +39,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 
 __all__ = ["NumberMatch", "find_numbers", "parse_number"]
@@ -76,6 +77,21 @@ def _build_table() -> dict[int, str]:
 
 
 _TABLE = _build_table()
+# str.translate is slow on non-ASCII text; replacing just the characters present is
+# much faster and gives the same string, as no replacement is itself mapped again.
+_REPLACEMENTS = tuple((chr(k), v) for k, v in _TABLE.items())
+if {v for _, v in _REPLACEMENTS} & {k for k, _ in _REPLACEMENTS}:
+    raise ValueError("char_map/digit_sets: a replacement must not itself be mapped")
+
+
+def _normalize(text: str) -> str:
+    """text.translate(_TABLE): same length, so offsets into it are offsets into text."""
+    for src, dst in _REPLACEMENTS:
+        if src in text:
+            text = text.replace(src, dst)
+    return text
+
+
 ZWNJ = "\u200c"
 _L = "[\u0621-\u063A\u0640-\u064A\u066E\u066F\u0671-\u06D3\u06D5\u06EE\u06EF\u06FA-\u06FC\u06FFA-Za-z]"
 _LETTER = re.compile(_L)
@@ -83,6 +99,7 @@ _J = "[ \\t\u200c]"  # joiner inside an expression: space, tab, ZWNJ (never a ne
 _DIACRITICS = re.compile("[\u064B-\u065F\u0670]")
 
 
+@lru_cache(maxsize=1 << 16)
 def _key(word: str) -> str:
     """Lookup key: no ZWNJ, no spaces, no diacritics."""
     return _DIACRITICS.sub("", word.replace(ZWNJ, "").replace(" ", "").replace("\t", ""))
@@ -140,7 +157,6 @@ _YEAR_RANGES = [tuple(r) for r in _DATA["year_like_ranges"]]
 _AND = _DATA["and_word"]
 
 _CARD_ALT = _alt(_CARDINAL_WORDS)
-_WORD_ALT = _alt(_CARDINAL_WORDS + _ORDINAL_WORDS)
 _PCT_WORDS = [w for w in _DATA["percent_markers"] if _LETTER.match(w)]
 _PCT_SIGNS = _alt(w for w in _DATA["percent_markers"] if not _LETTER.match(w))
 _PCT_ALT = _alt(_PCT_WORDS)
@@ -149,39 +165,7 @@ _LEFT = f"(?:(?<!{_L})|(?<=[ \\t\u200c0-9]{_AND}))"
 _RIGHT = f"(?:(?!{_L})|(?={_PCT_ALT})|(?={_AND}{_J}*(?:[0-9]|{_CARD_ALT})))"
 _END = f"(?!{_L})"
 
-
-def _vague_alt() -> str:
-    bases = _alt(_DATA["vague_plural_bases"])
-    plural = _alt(_DATA["plural_suffixes"])
-    return f"(?:{_alt(_DATA['vague_words'])}|{bases}{_J}?{plural})"
-
-
-def _first_chars() -> str:
-    """Characters a master-regex match can start with: a cheap gate tried at every position."""
-    words = (_CARDINAL_WORDS + _ORDINAL_WORDS + _DATA["blocked_phrases"] + _DATA["vague_words"]
-             + _DATA["vague_plural_bases"])
-    chars = sorted({w[0] for w in words})
-    return "[0-9+A-Za-z" + "".join(re.escape(c) for c in chars) + "]"
-
-
-_MASTER = re.compile(
-    f"(?={_first_chars()})"
-    f"(?:(?P<blocked>(?<!{_L})(?:{_alt(_DATA['blocked_phrases'])}"
-    f"|{_CARD_ALT}{_J}?{_alt(_DATA['adjective_suffixes'])}){_END})"
-    f"|(?P<vague>(?<!{_L}){_vague_alt()}{_END})"
-    "|(?P<latin>(?<![A-Za-z])[A-Za-z]+-?[0-9]+(?:[.-][0-9]+)*[A-Za-z0-9]*|(?<![0-9])[0-9]+[A-Za-z][A-Za-z0-9]*)"
-    "|(?P<ndate>(?<![0-9])(?:[0-9]{4}(?P<d1>[/.-])[0-9]{1,2}(?P=d1)[0-9]{1,2}"
-    "|[0-9]{1,2}(?P<d2>[/.-])[0-9]{1,2}(?P=d2)[0-9]{2,4})(?![0-9]))"
-    "|(?P<time>(?<![0-9])[0-9]+:[0-9]+(?::[0-9]+)?(?![0-9]))"
-    "|(?P<phone>(?<![0-9.,])(?:\\+[0-9]{7,}|0[0-9]+(?:[-–][0-9]+)*(?![.,/][0-9])"
-    "|[0-9]+-0[0-9]+|[0-9]+(?:-[0-9]+){2,})(?![0-9]))"
-    "|(?P<num>(?<![0-9])(?<![0-9][.,/:])(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])(?:\\.[0-9]+)?|[0-9]+(?:[./][0-9]+)?))"
-    f"|(?<!{_L})(?P<gw>{_alt(_GLUE_BASES)})(?P<gs>{_alt(_DATA['glued_scales'])}){_RIGHT}"
-    f"|{_LEFT}(?P<sw>{_alt(_DATA['scales'])})(?={_alt(_DATA['scale_glued_after'])}{_END})"
-    f"|{_LEFT}(?P<word>{_WORD_ALT}){_RIGHT})"
-)
-
-_SPACE_GAP = re.compile(f"{_J}*")
+_JOINERS = " \t\u200c"  # the characters of _J
 _AND_GAP = re.compile(f"{_J}*{_AND}{_J}*")
 _PCT_AFTER = re.compile(f"{_J}*(?:{_PCT_SIGNS}|{_PCT_ALT}(?:{_DATA['percent_marker_suffix']})?{_END})")
 _PCT_BEFORE = re.compile(f"{_PCT_SIGNS}[ \t]?")
@@ -213,6 +197,133 @@ _SPECIAL = frozenset(("ndate", "time", "phone", "latin"))  # atoms that are whol
 
 
 # --------------------------------------------------------------------------
+# the master regex, and where to try it
+#
+# A match of the master regex is one atom (a number word, a digit string, a date...)
+# or a blocked phrase / vague quantifier. Trying a regex at every character is what
+# made this slow, so matches are found in two steps: cheap scans list the offsets
+# where a match can start (_DIGIT_SCAN, _WORD_SCAN), and the master is tried only
+# there, in the variant for the character found (_ATOM_RE). The result is the same
+# as _MASTER.finditer would give with the whole master regex: offsets are tried in
+# order, and one inside the previous match is skipped.
+
+_DIGIT_FIRST = "0123456789+ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_DIGIT_ATOMS = (  # atoms that start with one of _DIGIT_FIRST; branch order is priority
+    "(?P<latin>(?<![A-Za-z])[A-Za-z]+-?[0-9]+(?:[.-][0-9]+)*[A-Za-z0-9]*|(?<![0-9])[0-9]+[A-Za-z][A-Za-z0-9]*)"
+    "|(?P<ndate>(?<![0-9])(?:[0-9]{4}(?P<d1>[/.-])[0-9]{1,2}(?P=d1)[0-9]{1,2}"
+    "|[0-9]{1,2}(?P<d2>[/.-])[0-9]{1,2}(?P=d2)[0-9]{2,4})(?![0-9]))"
+    "|(?P<time>(?<![0-9])[0-9]+:[0-9]+(?::[0-9]+)?(?![0-9]))"
+    "|(?P<phone>(?<![0-9.,])(?:\\+[0-9]{7,}|0[0-9]+(?:[-–][0-9]+)*(?![.,/][0-9])"
+    "|[0-9]+-0[0-9]+|[0-9]+(?:-[0-9]+){2,})(?![0-9]))"
+    "|(?P<num>(?<![0-9])(?<![0-9][.,/:])(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])(?:\\.[0-9]+)?|[0-9]+(?:[./][0-9]+)?))"
+)
+# Every digit-like atom starts at a digit or «+» not preceded by a digit, or at a Latin
+# letter not preceded by a Latin letter.
+_DIGIT_SCAN = re.compile("[0-9+A-Za-z](?<![0-9][0-9])(?<![A-Za-z][A-Za-z])")
+
+
+def _word_atoms(first: str = "") -> str:
+    """The word-atom branches of the master regex (branch order is priority).
+
+    With `first`, each word list that a match starts with keeps only the words
+    starting with that letter: at a position holding it the others would fail at
+    their first letter, so the match is the same, found without trying a few
+    hundred alternatives.
+    """
+    def alt(words) -> str:
+        words = [w for w in words if w.startswith(first)]
+        return _alt(words) if words else "(?!)"  # (?!) never matches
+
+    return (
+        f"{_LEFT}(?:"
+        f"(?P<blocked>(?<!{_L})(?:{alt(_DATA['blocked_phrases'])}"
+        f"|{alt(_CARDINAL_WORDS)}{_J}?{_alt(_DATA['adjective_suffixes'])}){_END})"
+        f"|(?P<vague>(?<!{_L})(?:{alt(_DATA['vague_words'])}"
+        f"|{alt(_DATA['vague_plural_bases'])}{_J}?{_alt(_DATA['plural_suffixes'])}){_END})"
+        f"|(?<!{_L})(?P<gw>{alt(_GLUE_BASES)})(?P<gs>{_alt(_DATA['glued_scales'])}){_RIGHT}"
+        f"|{_LEFT}(?P<sw>{alt(_DATA['scales'])})(?={_alt(_DATA['scale_glued_after'])}{_END})"
+        f"|{_LEFT}(?P<word>{alt(_CARDINAL_WORDS + _ORDINAL_WORDS)}){_RIGHT})"
+    )
+
+
+# The whole master regex, for reference and ad-hoc use; _master_matches gives its matches.
+_MASTER = re.compile(f"(?=[{_DIGIT_FIRST}])(?:{_DIGIT_ATOMS})|{_word_atoms()}")
+
+_START_WORDS = (_CARDINAL_WORDS + _ORDINAL_WORDS + _DATA["blocked_phrases"] + _DATA["vague_words"]
+                + _DATA["vague_plural_bases"])  # what a word-atom match can start with
+_WORD_FIRST = frozenset(w[0] for w in _START_WORDS)
+_PERSIAN_LETTERS = _L[1:-1].replace("A-Za-z", "")  # _L without Latin, as a class body
+if not all(re.fullmatch(f"[{_PERSIAN_LETTERS}]", ch) for w in _START_WORDS for ch in re.sub("[ \u200c]", "", w)):
+    raise ValueError("number words must be Persian letters (and joiners): _ATOM_RE, _WORD_SCAN rely on it")
+
+# first character -> the master regex for matches starting with it
+_ATOM_RE: dict[str, re.Pattern] = dict.fromkeys(_DIGIT_FIRST, re.compile(_DIGIT_ATOMS))
+_ATOM_RE.update((c, re.compile(_word_atoms(c))) for c in _WORD_FIRST)
+
+
+def _prefix_regex(words, depth: int = 3) -> str:
+    """A regex for the first `depth` letters of words, shaped as a trie (one branch
+    per distinct letter, not one per word). A joiner inside a word stays optional,
+    as in _alt; from a joiner on, the prefix is checked by lookahead, not consumed.
+    It matches wherever one of the words does (and in more places).
+    """
+    trie: dict = {}
+    for w in words:
+        node = trie
+        letters = 0
+        for piece_no, piece in enumerate(re.split("[ \u200c]", w)):
+            if letters == depth:
+                break
+            if piece_no:
+                node = node.setdefault("J", {})
+            for ch in piece[: depth - letters]:
+                node = node.setdefault(re.escape(ch), {})
+            letters += min(len(piece), depth - letters)
+        node[""] = {}  # a word ends here: its prefix is enough
+
+    def emit(node: dict, lookahead: bool) -> str:
+        if "" in node:
+            return ""
+        alts = []
+        for tok, child in node.items():
+            if tok != "J":
+                alts.append(tok + emit(child, lookahead))
+            elif lookahead:
+                alts.append(f"{_J}?" + emit(child, True))
+            else:
+                alts.append(f"(?={_J}?" + emit(child, True) + ")")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(trie, False)
+
+
+# A word atom starts after a non-letter (or after a «و» glued to it, see _LEFT) with the
+# first letters of a number word. The scan stops only at characters that are not Persian
+# letters (sre skips to them in C: the pattern starts with a character class), and
+# consumes nothing but Persian letters after them, so it cannot step over a stop.
+# Group "w" is the offset of the word; _LEFT is checked when the master is tried there.
+_WORD_SCAN = re.compile(f"[^{_PERSIAN_LETTERS}]\u0648?(?P<w>){_prefix_regex(_START_WORDS)}")
+
+
+def _master_matches(norm: str) -> list[re.Match]:
+    """The matches of _MASTER in norm, as from _MASTER.finditer(norm)."""
+    starts = [m.start() for m in _DIGIT_SCAN.finditer(norm)]
+    starts += [m.start("w") for m in _WORD_SCAN.finditer(norm)]
+    if norm and norm[0] in _WORD_FIRST:  # no character before it for _WORD_SCAN to stop at
+        starts.append(0)
+    starts.sort()
+    out: list[re.Match] = []
+    pos = 0  # end of the last match: no match starts before it
+    for q in starts:
+        if q >= pos:
+            m = _ATOM_RE[norm[q]].match(norm, q)
+            if m is not None:
+                out.append(m)
+                pos = m.end()
+    return out
+
+
+# --------------------------------------------------------------------------
 # atoms
 
 @dataclass(slots=True)
@@ -220,20 +331,23 @@ class _Atom:
     start: int
     end: int
     type: str  # num zero unit teen ten hund scale half ord ordsup | ndate time phone latin
-    value: Fraction | int
+    value: Fraction | int  # an int when integral (exact arithmetic either way)
     digits: str = ""  # for num atoms: the digit string as normalized
 
 
-def _num_value(s: str) -> Fraction:
-    s = s.replace(",", "").replace("/", ".")
-    return Fraction(s)
+def _num_value(s: str) -> Fraction | int:
+    s = s.replace(",", "")
+    if s.isdigit():
+        return int(s)
+    v = Fraction(s.replace("/", "."))
+    return int(v) if v.denominator == 1 else v
 
 
 def _atoms(norm: str) -> tuple[list[_Atom], set[int]]:
     """Tokenize number atoms with the master regex; also return the ends of vague quantifiers."""
     raw: list[_Atom] = []
     vague_ends: set[int] = set()
-    for m in _MASTER.finditer(norm):
+    for m in _master_matches(norm):
         kind = m.lastgroup
         if kind == "blocked":
             continue
@@ -275,9 +389,10 @@ def _atoms(norm: str) -> tuple[list[_Atom], set[int]]:
 def _gap_kind(norm: str, s: int, e: int) -> str | None:
     if e < s:
         return None
-    if _SPACE_GAP.fullmatch(norm, s, e):
+    gap = norm[s:e].strip(_JOINERS)  # faster than fullmatch with f"{_J}*" and _AND_GAP
+    if not gap:
         return "sp"
-    if _AND_GAP.fullmatch(norm, s, e):
+    if gap == _AND:
         return "and"
     return None
 
@@ -291,7 +406,7 @@ class _Chunk:
     i1: int  # atom index after the chunk
     start: int
     end: int
-    value: Fraction
+    value: Fraction | int
     kind: str  # card | ord
     has_scale: bool = False
     share_mult: int = 1  # the scale of a single-group chunk, to share with a range's first end
@@ -313,7 +428,7 @@ class _Parser:
             return None
         return _gap_kind(self.norm, self.atoms[i].end, self.atoms[i + 1].start)
 
-    def is_den(self, i: int, numerator: Fraction) -> bool:
+    def is_den(self, i: int, numerator: Fraction | int) -> bool:
         a = self.atoms[i] if i < self.n else None
         return (a is not None and a.type == "ord" and _DEN_LO <= a.value <= _DEN_HI
                 and a.value > numerator)
@@ -339,21 +454,21 @@ class _Parser:
         a = self.atoms[i]
         t = a.type
         if t == "num":
-            v, j = Fraction(a.value), i + 1
+            v, j = a.value, i + 1
             if v.denominator == 1 and 1 <= v < 100 and self.gap(i) == "sp" and self.is_den(j, v):
-                return v / self.atoms[j].value, j + 1, "frac"
+                return Fraction(v, self.atoms[j].value), j + 1, "frac"
         elif t == "half":
             return Fraction(1, 2), i + 1, "half"
         elif t == "zero":
-            return Fraction(0), i + 1, ""
+            return 0, i + 1, ""
         elif t in ("hund", "unit", "teen", "ten"):
             v = None
             j = i
             if t == "hund":
-                v, j = Fraction(a.value), i + 1
+                v, j = a.value, i + 1
             elif t == "unit" and self.gap(i) == "sp" and self.atoms[i + 1].type == "hund" \
                     and self.atoms[i + 1].value == 100:
-                v, j = Fraction(a.value * 100), i + 2
+                v, j = a.value * 100, i + 2
             if v is not None:
                 if self.gap(j - 1) == "and":
                     b = self.atoms[j]
@@ -366,11 +481,11 @@ class _Parser:
                         return v + b.value, j + 1, "ord"
             else:
                 tv, j, is_ord = self.tens(i)
-                v = Fraction(tv)
+                v = tv
                 if is_ord:
                     return v, j, "ord"
             if v >= 1 and self.gap(j - 1) == "sp" and self.is_den(j, v):
-                return v / self.atoms[j].value, j + 1, "frac"
+                return Fraction(v, self.atoms[j].value), j + 1, "frac"
         else:
             return None
         if self.gap(j - 1) == "and" and self.atoms[j].type == "half":
@@ -381,8 +496,8 @@ class _Parser:
         atoms = self.atoms
         a = atoms[i]
         if a.type in ("ord", "ordsup"):
-            return _Chunk(i, i + 1, a.start, a.end, Fraction(a.value), "ord", words=True)
-        total = Fraction(0)
+            return _Chunk(i, i + 1, a.start, a.end, a.value, "ord", words=True)
+        total = 0
         last = 0
         groups = 0
         end_i = i
@@ -394,7 +509,7 @@ class _Parser:
             r = self.small(j)
             if r is None:
                 if groups == 0 and atoms[j].type == "scale":
-                    v, k, flag = Fraction(1), j, ""
+                    v, k, flag = 1, j, ""
                 else:
                     break
             else:
@@ -490,7 +605,7 @@ def _is_month(tok: str) -> bool:
     return tok in _MONTH_KEYS or (tok.endswith(_MONTH_SUFFIX) and tok[: -len(_MONTH_SUFFIX)] in _MONTH_KEYS)
 
 
-def _year_like(v: Fraction) -> bool:
+def _year_like(v: Fraction | int) -> bool:
     return v.denominator == 1 and any(lo <= v <= hi for lo, hi in _YEAR_RANGES)
 
 
@@ -502,7 +617,7 @@ def _ndigits(ch: _Chunk, atoms: list[_Atom]) -> int:
     return len(d) if d.isdigit() else 0
 
 
-def _out(v: Fraction | None) -> int | float | None:
+def _out(v: Fraction | int | None) -> int | float | None:
     if v is None:
         return None
     if v.denominator == 1:
@@ -510,13 +625,13 @@ def _out(v: Fraction | None) -> int | float | None:
     return float(v)
 
 
-def _expand_year(a: Fraction, b: Fraction) -> tuple[Fraction, Fraction]:
+def _expand_year(a: Fraction | int, b: Fraction | int) -> tuple[Fraction | int, Fraction | int]:
     """«۱۳۸۶ تا ۹۰» / «14-2013»: complete an abbreviated year from the other end."""
     sa, sb = str(int(a)), str(int(b))
     if len(sa) == 4 and len(sb) < 4:
-        b = Fraction(int(sa[: 4 - len(sb)] + sb))
+        b = int(sa[: 4 - len(sb)] + sb)
     elif len(sb) == 4 and len(sa) < 4:
-        a = Fraction(int(sb[: 4 - len(sa)] + sa))
+        a = int(sb[: 4 - len(sa)] + sa)
     return a, b
 
 
@@ -526,13 +641,22 @@ def _expand_year(a: Fraction, b: Fraction) -> tuple[Fraction, Fraction]:
 class _Finder:
     def __init__(self, text: str):
         self.text = text
-        self.norm = text.translate(_TABLE)
+        self.norm = _normalize(text)
         self.atoms, self.vague_ends = _atoms(self.norm)
         self.starts = [a.start for a in self.atoms]
         self.p = _Parser(self.norm, self.atoms)
         self.out: list[NumberMatch] = []
         self.consumed = 0  # end of the last match: context before it is used up
         self.cur_i1 = 0  # atom index after the chunk being handled
+        self._prev: dict[int, tuple[str, str, int]] = {}
+        self._pct: dict[int, int | None] = {}
+
+    def prev_tokens(self, pos: int) -> tuple[str, str, int]:
+        """_prev_tokens(self.norm, pos), computed once per position."""
+        r = self._prev.get(pos)
+        if r is None:
+            r = self._prev[pos] = _prev_tokens(self.norm, pos)
+        return r
 
     # ---- emit
     def emit(self, s: int, e: int, kind: str, value=None, low=None, high=None, percent=False) -> None:
@@ -541,8 +665,12 @@ class _Finder:
 
     # ---- pieces of context
     def pct_after(self, ch: _Chunk) -> int | None:
-        m = _PCT_AFTER.match(self.norm, ch.end)
-        return m.end() if m else None
+        """End of a percent marker right after ch, else None (computed once per offset)."""
+        e = ch.end
+        if e not in self._pct:
+            m = _PCT_AFTER.match(self.norm, e)
+            self._pct[e] = m.end() if m else None
+        return self._pct[e]
 
     def vague_before(self, ch: _Chunk) -> bool:
         k = ch.start
@@ -561,13 +689,13 @@ class _Finder:
                     k -= 1
                 if k < 0 or not norm[k].isdigit():
                     return s - 1
-        w1, _, w1s = _prev_tokens(norm, s)
+        w1, _, w1s = self.prev_tokens(s)
         if w1 in _NEGATIVE and w1s >= self.consumed:
             return w1s
         return None
 
     def range_prefix(self, ch: _Chunk) -> tuple[int | None, str]:
-        w1, w2, w1s = _prev_tokens(self.norm, ch.start)
+        w1, w2, w1s = self.prev_tokens(ch.start)
         if w1s < self.consumed:
             return None, ""
         if w1 in _BETWEEN:
@@ -589,11 +717,11 @@ class _Finder:
         return None
 
     # ---- classification of a single chunk
-    def classify(self, ch: _Chunk, pct_end: int | None) -> tuple[str, int, int, Fraction | None] | None:
+    def classify(self, ch: _Chunk, pct_end: int | None) -> tuple[str, int, int, Fraction | int | None] | None:
         """-> (kind, start, end, value) for a non-range chunk, or None to drop it."""
         norm, atoms = self.norm, self.atoms
         s, e, v = ch.start, ch.end, ch.value
-        w1, w2, _ = _prev_tokens(norm, s)
+        w1, w2, _ = self.prev_tokens(s)
         if ch.kind == "ord":
             m = _MONTH_AFTER.match(norm, e)
             if m and v <= 31:
@@ -655,7 +783,7 @@ class _Finder:
         # slash "decimal" that is really a year/month date: «1398/5»
         if ch.plain and "/" in atoms[ch.i0].digits:
             y, _, mo = atoms[ch.i0].digits.partition("/")
-            if len(y) == 4 and _year_like(Fraction(int(y))) and 1 <= int(mo) <= 12 and len(mo) <= 2:
+            if len(y) == 4 and _year_like(int(y)) and 1 <= int(mo) <= 12 and len(mo) <= 2:
                 return "date", s, e, None
         # identifiers
         if integral and not unit_next and w1 in _ID_BEFORE:
@@ -827,8 +955,8 @@ class _Finder:
         percent = pct2 is not None
         # what kind of range
         kind = "quantity"
-        w1, w2, _ = _prev_tokens(norm, start)
-        w1c, w2c, _ = _prev_tokens(norm, c1.start)
+        w1, w2, _ = self.prev_tokens(start)
+        w1c, w2c, _ = self.prev_tokens(c1.start)
         year_ctx = bool({w1, w1c, w2 + w1, w2c + w1c} & _YEAR_BEFORE)
         unit_next = _next_key(norm, c2.end) in _UNITS
         plain_ints = c1.plain and c2.plain and v1.denominator == 1 and v2.denominator == 1 and not percent
@@ -893,7 +1021,7 @@ def parse_number(text: str) -> float | int | None:
     trailing percent marker is allowed («۳۷ درصد» -> 37) because claim spans
     carry it; ranges, dates, times, ordinals and phone-like strings give None.
     """
-    norm = text.translate(_TABLE)
+    norm = _normalize(text)
     s, e = 0, len(norm)
     while s < e and norm[s].isspace():
         s += 1
