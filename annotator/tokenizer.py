@@ -2,8 +2,9 @@
 
 hazm's `WordTokenizer` knows Persian punctuation («،», «؛», «؟», guillemets)
 and splits digits from letters («۳۱هزار»), which spaCy's blank `fa` tokenizer
-does not. hazm returns strings, not offsets, so its words are aligned back to
-the input here, then adjusted where news text needs more than hazm gives:
+does not. hazm returns strings, not offsets, so its tokenization is applied
+here in a form that yields offsets (checked equal to hazm's output in the
+tests), then adjusted where news text needs more than hazm gives:
 
 * numbers with separators stay one token («۳۱٬۵۰۰», «31,500», «۲/۵», «۲.۵»),
   and a sentence dot after a number is split off («سال ۱۴۰۲.»);
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right
 from importlib.resources import files
 from typing import Iterable, Iterator
 
@@ -72,6 +74,22 @@ def _affix_patterns() -> tuple[re.Pattern, re.Pattern]:
     return suffix, prefix
 
 
+def _offsets_pattern(hazm_pattern: re.Pattern) -> re.Pattern:
+    """hazm's word tokenization as one regex that yields offsets.
+
+    `WordTokenizer.tokenize` puts spaces around every match of its pattern
+    (sentence punctuation runs, digit runs, single punctuation marks) and
+    splits on spaces, tabs and newlines. Its words are therefore the
+    pattern's matches and the runs between them; matching exactly that here
+    aligns hazm's words with the text in one pass, with no string search
+    per word. `tests/test_tokenizer.py` checks the words equal hazm's own
+    output, so a change in hazm cannot slip by.
+    """
+    # Characters at which hazm's pattern can match: the union of its classes.
+    starts = r'\d؟!?.:،؛»\])}"«\[({/\\'
+    return re.compile(rf"{hazm_pattern.pattern}|[^{starts} \n\t]+")
+
+
 class PersianTokenizer:
     """Callable tokenizer: text -> Doc with offsets, norms and sentence starts."""
 
@@ -88,6 +106,7 @@ class PersianTokenizer:
         self.split_conjunctions = split_conjunctions
         self.split_sentences = split_sentences
         self._hazm = WordTokenizer(join_verb_parts=False)
+        self._hazm_words = _offsets_pattern(self._hazm.pattern)
         # hazm's word list (193k words) decides whether «وتجارت» is «و» +
         # «تجارت»: only when the whole is not a word and the rest is.
         self._known = hazm_words().keys() if split_conjunctions else frozenset()
@@ -106,13 +125,7 @@ class PersianTokenizer:
 
     def token_spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the non-space tokens, in order."""
-        spans: list[tuple[int, int]] = []
-        pos = 0
-        find = text.find
-        for word in self._hazm.tokenize(text):
-            start = find(word, pos)
-            pos = start + len(word)
-            spans.append((start, pos))
+        spans = [m.span() for m in self._hazm_words.finditer(text)]
         if _OTHER_SPACE.search(text):
             spans = self._split_spaces(text, spans)
         if _DIGIT.search(text):
@@ -196,34 +209,38 @@ class PersianTokenizer:
 
     @staticmethod
     def _fix_numbers(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """Make every number (with its separators) exactly one token."""
+        """Make every number (with its separators) exactly one token.
+
+        hazm splits «31,500», «۳۱٬۵۰۰» and «۲/۵» at their separators and keeps
+        a sentence dot with the digits before it («۱۴۰۲.»). Most numbers are
+        already one token, so only the few that are not are patched.
+        """
+        starts = [s for s, _ in spans]
+        patches: list[tuple[int, int, int, int]] = []
+        for m in _NUMBER.finditer(text):
+            num_start, num_end = m.span()
+            i = bisect_right(starts, num_start) - 1
+            if spans[i] != (num_start, num_end):
+                patches.append((i, bisect_left(starts, num_end) - 1, num_start, num_end))
+        if not patches:
+            return spans
         out: list[tuple[int, int]] = []
-        i = 0
-        n = len(spans)
-        while i < n:
-            start, end = spans[i]
-            m = _NUMBER.search(text, start, end)
-            if m is None:
-                out.append((start, end))
-                i += 1
-                continue
-            # Extend the number over the following tokens it spans.
-            m = _NUMBER.match(text, m.start())
-            num_start, num_end = m.start(), m.end()
-            if num_start > start:
-                out.append((start, num_start))
-            j = i
-            while j + 1 < n and spans[j + 1][0] < num_end:
-                j += 1
-            out.append((num_start, num_end))
-            last_end = spans[j][1]
-            if last_end > num_end:
-                # What follows the number in the last token («.», «%», letters)
-                # is tokenized again on its own.
-                spans[j] = (num_end, last_end)
-                i = j
+        k = 0
+        for i, j, num_start, num_end in patches:
+            out.extend(spans[k:i])
+            if out and out[-1][1] > spans[i][0]:
+                first = out.pop()[0]  # what a previous patch left of token i
             else:
-                i = j + 1
+                first = spans[i][0]
+            if first < num_start:
+                out.append((first, num_start))
+            out.append((num_start, num_end))
+            if spans[j][1] > num_end:
+                # What follows the number in the last token («.», «%») stays
+                # a token of its own.
+                out.append((num_end, spans[j][1]))
+            k = j + 1
+        out.extend(spans[k:])
         return out
 
     def _split_conjunctions(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -210,3 +210,14 @@ def test_saved_pipeline_loads_in_fresh_process(tmp_path, tokenizer_nlp):
     ).stdout.split("\n")
     assert out[0] == "۳۱|هزار|واحد|،|رييس"
     assert out[1] == "رییس"
+
+
+def test_words_are_hazms_words(tokenizer_nlp):
+    """Before our adjustments, the token spans are exactly hazm's
+    `WordTokenizer(join_verb_parts=False)` words, aligned to the text."""
+    from hazm import WordTokenizer
+
+    hazm = WordTokenizer(join_verb_parts=False)
+    pattern = tokenizer_nlp.tokenizer._hazm_words
+    for text in fars_paragraphs(limit=4000) + _generated(1000, seed=11):
+        assert [m.group() for m in pattern.finditer(text)] == hazm.tokenize(text)
