@@ -88,9 +88,12 @@ class Claims:
             self._qualifier_starts = {start for start, _ in qualifiers.values()}
             units = self._starting_at(doc, self.unit_matcher)
             taken = [(e.start_char, e.end_char) for e in doc.ents]
+            text = doc.text
             for k, m in enumerate(matches):
                 if any(s < m.end and m.start < e for s, e in taken):
                     continue  # a number inside a name («شورای ۵+۱»)
+                if text[m.start - 1:m.start] == "/" or text[m.end:m.end + 1] == "/":
+                    continue  # a code or a date written apart («انتهای پیام/۱۰۸۳/ن», «۴/ ۱۲/ ۱۳۹۲»)
                 number = doc.char_span(m.start, m.end, alignment_mode="expand")
                 if number is None:
                     continue
