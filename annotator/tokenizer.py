@@ -66,11 +66,15 @@ def _affix_patterns() -> tuple[re.Pattern, re.Pattern]:
     starts the word it belongs to)."""
     data = json.loads(files("annotator").joinpath("data/affixes.json").read_text("utf-8"))
     letter, end = _LETTER, _NOT_LETTER_AFTER
+    # Both start with a literal or a fixed character, not a lookbehind, so
+    # the regex engine skips ahead quickly instead of trying every position.
     suffix = re.compile(
-        rf"(?<={letter}) ((?:{_alternation(data['suffixes'])}){end})"
-        rf"|(?<=[هة]) ((?:{_alternation(data['suffixes_after_he'])}){end})"
+        rf" (?:(?<={letter} )((?:{_alternation(data['suffixes'])}){end})"
+        rf"|(?<=[هة] )((?:{_alternation(data['suffixes_after_he'])}){end}))"
     )
-    prefix = re.compile(rf"(?<!{letter})(?:{_alternation(data['prefixes'])}) ({letter})")
+    prefixes = sorted(data["prefixes"], key=len, reverse=True)
+    starts = "|".join(f"{_variants(p)}(?<!{letter}{_variants(p)})" for p in prefixes)
+    prefix = re.compile(rf"(?:{starts}) ({letter})")
     return suffix, prefix
 
 
