@@ -17,6 +17,7 @@ the mention that names it: `{"start", "end", "text", "label"}`.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -78,6 +79,7 @@ class Attribution:
         for claim in claims:
             by_sentence.setdefault(doc[claim["token_start"]].sent.start, []).append(claim)
 
+        mention_starts = [m.start for m in mentions]
         last: Optional[Span] = None  # the last named speaker
         quote: Optional[Span] = None  # speaker of a quote running on in this paragraph
         headline: Optional[Span] = None  # «TITLE:» heading the next paragraph
@@ -87,18 +89,21 @@ class Attribution:
                 headline = None
             else:
                 headline_now = None
-            in_sent = [m for m in mentions if sent.start <= m.start < sent.end and m.start not in sources]
-            verbs = [(s, e) for s, e in markers["REPORT"] if sent.start <= s < sent.end]
-            according = [(s, e) for s, e in markers["ACCORDING_TO"] if sent.start <= s < sent.end]
+            in_sent = [m for m in mentions[bisect_left(mention_starts, sent.start):bisect_left(mention_starts, sent.end)]
+                       if m.start not in sources]
+            verbs = _within(markers["REPORT"], sent)
+            according = _within(markers["ACCORDING_TO"], sent)
+            first, final = _first_word(sent), _last_word(sent)
 
             # A sentence that is only «TITLE:» speaks for the paragraph after it.
-            words = [t for t in sent if not t.is_space]
-            if in_sent and words and words[-1].text == ":" and in_sent[0].start == words[0].i and in_sent[0].end == words[-1].i:
+            if in_sent and final is not None and doc[final].text == ":" and in_sent[0].start == first \
+                    and in_sent[0].end == final:
                 headline = self._resolve(in_sent[0], last)
                 continue
             # «TITLE: claim» on one line.
             inline = None
-            if in_sent and in_sent[0].start == words[0].i and in_sent[0].end < len(doc) and doc[in_sent[0].end].text == ":" and not verbs:
+            if in_sent and in_sent[0].start == first and in_sent[0].end < len(doc) \
+                    and doc[in_sent[0].end].text == ":" and not verbs:
                 inline = self._resolve(in_sent[0], last)
 
             verb_speakers = {v: self._resolve(self._subject(doc, sent, v, in_sent), last) for v in verbs}
@@ -229,6 +234,26 @@ class Attribution:
 
 def _mention(span: Span) -> dict:
     return {"start": span.start_char, "end": span.end_char, "text": span.text, "label": span.label_}
+
+
+def _within(matches: list[tuple[int, int]], sent: Span) -> list[tuple[int, int]]:
+    """The (sorted) marker matches that start inside a sentence."""
+    starts = [s for s, _ in matches]
+    return matches[bisect_left(starts, sent.start):bisect_left(starts, sent.end)]
+
+
+def _first_word(sent: Span) -> Optional[int]:
+    for i in range(sent.start, sent.end):
+        if not sent.doc[i].is_space:
+            return i
+    return None
+
+
+def _last_word(sent: Span) -> Optional[int]:
+    for i in range(sent.end - 1, sent.start - 1, -1):
+        if not sent.doc[i].is_space:
+            return i
+    return None
 
 
 def _starts_paragraph(doc: Doc, i: int) -> bool:
