@@ -1,0 +1,320 @@
+"""Honest scores for a pipeline: entities with spaCy's `Scorer`, claims as
+`../shared/tools/score.py` counts them.
+
+Entities: each gold document becomes a *reference* `Doc` whose tokens are
+our tokens, split further wherever a gold span starts or ends inside one,
+so that every gold span exists in the reference: a span our tokenizer cannot
+represent is a miss, not silently dropped. (IOB corpora and DocBins are
+their own reference tokenization.) The pipeline's output is the predicted
+`Doc`; spaCy's `Scorer` (`get_ner_prf`) aligns the two and counts exact
+(start, end, label) matches. Gold entities marked `optional` are *missing*
+annotation in the reference: a prediction touching one is ignored, and
+missing one costs nothing, as in score.py.
+
+Claims (gold JSONL only): a predicted claim (`doc._.claims`) matches the
+first unmatched gold claim it overlaps; optional gold claims absorb one
+overlapping prediction each and are not counted. Detection is P/R/F over
+those matches; value (value, low, high), qualifier, kind, unit (the gold
+unit's first word, normalized, inside the predicted unit) and speaker (the
+predicted speaker's text, normalized, among the gold names) are accuracies
+over the matched claims; "full" is F1 counting a claim right only when
+value, qualifier and speaker all are.
+"""
+from __future__ import annotations
+
+import re
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import srsly
+from spacy.language import Language
+from spacy.scorer import get_ner_prf
+from spacy.tokens import Doc, DocBin, Span
+from spacy.training import Example
+
+from . import training
+
+CLAIM_FIELDS = ("value", "qualifier", "kind", "unit", "speaker")
+
+# Exactly score.py's comparison form for units and speakers.
+_TRANS = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی", "ة": "ه", "أ": "ا", "إ": "ا", "ؤ": "و"})
+_DROP = re.compile(r"[\s\u200c\u200d\u200e\u200f\u064b-\u065f\u0670،,:;.()«»\"'!?؟\-_/]+")
+
+
+def claim_norm(text: str | None) -> str:
+    return _DROP.sub("", (text or "").translate(_TRANS))
+
+
+def _same_num(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    try:
+        a, b = float(a), float(b)
+    except (TypeError, ValueError):
+        return False
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return a["start"] < b["end"] and b["start"] < a["end"]
+
+
+def _prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+# --------------------------------------------------------------- gold input
+
+
+def reference_doc(nlp: Language, text: str, spans: Sequence[tuple[int, int, str]],
+                  optional: Sequence[tuple[int, int]] = ()) -> Doc:
+    """Our tokenization of `text`, split at every span edge inside a token,
+    with `spans` as entities and `optional` ranges as missing annotation."""
+    base = nlp.make_doc(text)
+    cuts = {c for s, e, _ in spans for c in (s, e)} | {c for s, e in optional for c in (s, e)}
+    words: list[str] = []
+    spaces: list[bool] = []
+    for tok in base:
+        start, end = tok.idx, tok.idx + len(tok.text)
+        inner = sorted(c for c in cuts if start < c < end)
+        edges = [start, *inner, end]
+        for i in range(len(edges) - 1):
+            words.append(text[edges[i]:edges[i + 1]])
+            spaces.append(bool(tok.whitespace_) if i == len(edges) - 2 else False)
+    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    ents = [doc.char_span(s, e, label=lab, alignment_mode="strict") for s, e, lab in spans]
+    ents = training._flat([e for e in ents if e is not None])
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    missing = []
+    for s, e in optional:
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is not None and not any(i in taken for i in range(span.start, span.end)):
+            missing.append(span)
+    doc.set_ents(ents, missing=training._flat(missing), default="outside")
+    return doc
+
+
+class GoldDoc:
+    """One evaluation document: its text, reference Doc and gold claims."""
+
+    def __init__(self, text: str, reference: Doc, claims: list[dict] | None = None, doc_id: Any = None):
+        self.text = text
+        self.reference = reference
+        self.claims = claims
+        self.id = doc_id
+
+
+def read_gold(nlp: Language, path: str | Path, *, fmt: str | None = None,
+              labels: Iterable[str] | None = None) -> list[GoldDoc]:
+    """Evaluation documents from any training format (see `training`)."""
+    kind = fmt or training.detect_format(path)
+    keep = set(labels) if labels else None
+    out: list[GoldDoc] = []
+    if kind == "gold":
+        for rec in srsly.read_jsonl(path):
+            ents = [e for e in rec.get("entities", []) if keep is None or e["label"] in keep]
+            spans = [(e["start"], e["end"], e["label"]) for e in ents if not e.get("optional")]
+            optional = [(e["start"], e["end"]) for e in ents if e.get("optional")]
+            ref = reference_doc(nlp, rec["text"], spans, optional)
+            out.append(GoldDoc(rec["text"], ref, rec.get("claims"), rec.get("id")))
+    elif kind == "iob":
+        for ref in training.iob_reference_docs(nlp, path):
+            if keep is not None:
+                ref.ents = [e for e in ref.ents if e.label_ in keep]
+            out.append(GoldDoc(ref.text, ref))
+    elif kind == "docbin":
+        for ref in DocBin().from_disk(path).get_docs(nlp.vocab):
+            if keep is not None:
+                ref.set_ents([e for e in ref.ents if e.label_ in keep],
+                             outside=[e for e in ref.ents if e.label_ not in keep], default="unmodified")
+            out.append(GoldDoc(ref.text, ref))
+    elif kind == "prodigy":
+        for rec in training.prodigy_records(path, training.ConversionStats(), labels=keep):
+            optional = []
+            if rec["partial"]:  # binary answers: only the shown spans are known
+                pos = 0
+                for s, e, _ in rec["spans"]:
+                    if s > pos:
+                        optional.append((pos, s))
+                    pos = max(pos, e)
+                if pos < len(rec["text"]):
+                    optional.append((pos, len(rec["text"])))
+            out.append(GoldDoc(rec["text"], reference_doc(nlp, rec["text"], rec["spans"], optional)))
+    else:
+        raise ValueError(f"unknown format {kind!r}")
+    return out
+
+
+# ------------------------------------------------------------------- scoring
+
+
+def score_entities(examples: Sequence[Example], labels: Iterable[str] | None = None) -> dict[str, Any]:
+    """P/R/F per label and overall (micro) with spaCy's scorer, plus the
+    counts behind them: gold entities, and scored predictions (those not
+    touching missing gold annotation), per label."""
+    prf = get_ner_prf(examples)
+    per_type_prf = prf.get("ents_per_type") or {}
+    keep = set(labels) if labels else None
+    gold_n: dict[str, int] = defaultdict(int)
+    pred_n: dict[str, int] = defaultdict(int)
+    for eg in examples:
+        if not eg.y.has_annotation("ENT_IOB"):
+            continue
+        for ent in eg.y.ents:
+            gold_n[ent.label_] += 1
+        x2y = eg.alignment.x2y
+        for ent in eg.x.ents:
+            idx = x2y[ent.start:ent.end]
+            if len(idx) and all(t.ent_iob != 0 for t in eg.y[idx[0]:idx[-1] + 1]):
+                pred_n[ent.label_] += 1
+    per_type = {}
+    for label in sorted(set(gold_n) | set(per_type_prf)):
+        if keep is not None and label not in keep:
+            continue
+        s = per_type_prf.get(label, {"p": 0.0, "r": 0.0, "f": 0.0})
+        per_type[label] = {"p": s["p"], "r": s["r"], "f": s["f"],
+                           "gold": gold_n.get(label, 0), "pred": pred_n.get(label, 0)}
+    return {"p": prf.get("ents_p") or 0.0, "r": prf.get("ents_r") or 0.0, "f": prf.get("ents_f") or 0.0,
+            "gold": sum(gold_n.values()), "pred": sum(pred_n.values()), "per_type": per_type}
+
+
+def claim_counts(gold: Sequence[dict], pred: Sequence[dict]) -> dict[str, int]:
+    """score.py's claim counts for one document."""
+    c = {"tp": 0, "np": 0, "ng": 0, **{k: 0 for k in CLAIM_FIELDS}, "full": 0}
+    pclaims = list(pred)
+    used: set[int] = set()
+    for g in gold:
+        if g.get("optional"):
+            for i, pc in enumerate(pclaims):
+                if i not in used and _overlap(pc, g):
+                    used.add(i)
+                    break
+    c["np"] = len(pclaims) - len(used)
+    c["ng"] = sum(1 for g in gold if not g.get("optional"))
+    for g in gold:
+        if g.get("optional"):
+            continue
+        match = next((i for i, pc in enumerate(pclaims) if i not in used and _overlap(pc, g)), None)
+        if match is None:
+            continue
+        used.add(match)
+        pc = pclaims[match]
+        c["tp"] += 1
+        ok_v = (_same_num(pc.get("value"), g.get("value")) and _same_num(pc.get("low"), g.get("low"))
+                and _same_num(pc.get("high"), g.get("high")))
+        ok_q = pc.get("qualifier") == g.get("qualifier")
+        ok_k = pc.get("kind") == g.get("kind")
+        gu = claim_norm((g.get("unit") or "").split(" ")[0])
+        ok_u = bool(gu) and gu in claim_norm(pc.get("unit") or "")
+        sp = pc.get("speaker")
+        if g.get("speaker") is None:
+            ok_s = sp is None
+        else:
+            names = g["speaker"] if isinstance(g["speaker"], list) else [g["speaker"]]
+            ok_s = bool(sp) and claim_norm(sp.get("text", "")) in {claim_norm(a) for a in names}
+        for key, ok in zip(CLAIM_FIELDS, (ok_v, ok_q, ok_k, ok_u, ok_s)):
+            c[key] += int(ok)
+        c["full"] += int(ok_v and ok_q and ok_s)
+    return c
+
+
+def score_claims(pairs: Iterable[tuple[Sequence[dict], Sequence[dict]]]) -> dict[str, Any]:
+    """Claim figures over (gold claims, predicted claims) pairs."""
+    total = {"tp": 0, "np": 0, "ng": 0, **{k: 0 for k in CLAIM_FIELDS}, "full": 0}
+    for gold, pred in pairs:
+        for key, value in claim_counts(gold, pred).items():
+            total[key] += value
+    p, r, f = _prf(total["tp"], total["np"], total["ng"])
+    out: dict[str, Any] = {"detect": {"p": p, "r": r, "f": f, "gold": total["ng"],
+                                      "pred": total["np"], "matched": total["tp"]}}
+    for key in CLAIM_FIELDS:
+        out[f"{key}_acc"] = total[key] / total["tp"] if total["tp"] else 0.0
+    out["full_f"] = _prf(total["full"], total["np"], total["ng"])[2]
+    return out
+
+
+def predicted_claims(doc: Doc) -> list[dict] | None:
+    """`doc._.claims` when the pipeline sets it, else None."""
+    if not Doc.has_extension("claims"):
+        return None
+    return doc._.claims
+
+
+def evaluate(nlp: Language, gold: Sequence[GoldDoc], *, labels: Iterable[str] | None = None,
+             batch_size: int = 64) -> dict[str, Any]:
+    """Run `nlp` over the gold texts and score entities (and claims, when the
+    gold has claims and the pipeline predicts them)."""
+    labels = list(labels) if labels else None
+    start = time.perf_counter()
+    preds = list(nlp.pipe((g.text for g in gold), batch_size=batch_size))
+    seconds = time.perf_counter() - start
+    words = sum(1 for d in preds for t in d if not t.is_space)
+    examples = []
+    claim_pairs = []
+    has_claims = any(g.claims is not None for g in gold)
+    claims_predicted = False
+    for g, doc in zip(gold, preds):
+        pred = doc
+        if labels is not None:
+            pred = doc.copy()
+            pred.ents = [e for e in doc.ents if e.label_ in labels]
+        examples.append(Example(pred, g.reference))
+        if g.claims is not None:
+            pc = predicted_claims(doc)
+            claims_predicted = claims_predicted or pc is not None
+            claim_pairs.append((g.claims, pc or []))
+    result: dict[str, Any] = {
+        "docs": len(gold),
+        "words": words,
+        "seconds": round(seconds, 3),
+        "words_per_second": round(words / seconds, 1) if seconds else None,
+        "pipeline": list(nlp.pipe_names),
+        "ents": score_entities(examples, labels),
+    }
+    if has_claims:
+        result["claims"] = score_claims(claim_pairs)
+        result["claims"]["predicted_by_pipeline"] = claims_predicted
+    return result
+
+
+def load_pipeline(name: str | Path) -> Language:
+    """A pipeline path, or `annotator` for the default rule pipeline."""
+    import annotator
+
+    if str(name) in ("annotator", "rules", "default"):
+        return annotator.load()
+    return annotator.load(name)
+
+
+# ------------------------------------------------------------------- display
+
+
+def format_table(result: dict[str, Any]) -> str:
+    """The figures as aligned text tables."""
+    from wasabi import table
+
+    ents = result["ents"]
+    rows = [(label, f"{100 * s['p']:.2f}", f"{100 * s['r']:.2f}", f"{100 * s['f']:.2f}", s["gold"], s["pred"])
+            for label, s in ents["per_type"].items()]
+    rows.append(("ALL", f"{100 * ents['p']:.2f}", f"{100 * ents['r']:.2f}", f"{100 * ents['f']:.2f}",
+                 ents["gold"], ents["pred"]))
+    out = [f"{result['docs']} docs, {result['words']} words, "
+           f"{result['words_per_second'] or 0:.0f} words/s; pipeline: {', '.join(result['pipeline'])}",
+           "", "Entities (exact span and label)",
+           table(rows, header=("label", "P", "R", "F", "gold", "pred"), divider=True,
+                 aligns=("l", "r", "r", "r", "r", "r"))]
+    claims = result.get("claims")
+    if claims:
+        d = claims["detect"]
+        crow = [("detection P/R/F", f"{100 * d['p']:.2f} / {100 * d['r']:.2f} / {100 * d['f']:.2f}"),
+                ("gold / predicted / matched", f"{d['gold']} / {d['pred']} / {d['matched']}")]
+        crow += [(f"{k} accuracy (matched)", f"{100 * claims[k + '_acc']:.2f}") for k in CLAIM_FIELDS]
+        crow.append(("full F (value+qualifier+speaker)", f"{100 * claims['full_f']:.2f}"))
+        out += ["", "Claims" + ("" if claims.get("predicted_by_pipeline") else " (the pipeline sets no doc._.claims)"),
+                table(crow, divider=False, aligns=("l", "r"))]
+    return "\n".join(out)
