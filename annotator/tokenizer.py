@@ -51,6 +51,19 @@ _SENT_END = frozenset("!.?⸮؟…")
 _CLOSING = frozenset(['»', '"', "'", ")", "]", "}", "”", "’", ">"])
 
 
+def _in_abbreviation(text: str, span: tuple[int, int]) -> bool:
+    """A dot inside an abbreviation ends no sentence: «بی‌.‌بی‌.‌سی» (dots
+    between ZWNJs), «U.S.» (a single letter before it, another dot or
+    letter right after it)."""
+    start, end = span
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if before == "\u200c" or after == "\u200c":
+        return True
+    return (start >= 1 and before.isalpha() and (start < 2 or not text[start - 2].isalpha())
+            and (after == "." or after.isalpha()))
+
+
 def _variants(word: str) -> str:
     """A regex for `word` that also accepts its Arabic-letter spellings."""
     return "".join({"ی": "[یيى]", "ک": "[کك]"}.get(ch, re.escape(ch)) for ch in word)
@@ -159,7 +172,7 @@ class PersianTokenizer:
         nexts.append(len(text))
         spaces = [nxt == e + 1 and text[e] == " " for (_, e), nxt in zip(spans, nexts)]
         odd = [i for i, ((_, e), nxt, sp) in enumerate(zip(spans, nexts, spaces)) if nxt > e and not sp]
-        ends = {i for i, w in enumerate(words) if w[-1] in _SENT_END}
+        ends = {i for i, w in enumerate(words) if w[-1] in _SENT_END and not _in_abbreviation(text, spans[i])}
         breaks: set[int] = set()  # indices (into `words`) after which a line ends
         lead = text[: spans[0][0]]
         if odd or lead:
