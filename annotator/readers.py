@@ -1,0 +1,478 @@
+"""Reading input corpora as a stream, and saying clearly what is wrong with them.
+
+`annotator annotate` reads Prodigy-style JSONL (``{"text": ..., "meta": {...}}``
+a line, optionally gzipped) and plain text (one document per file, or per line),
+from files, directories, globs and stdin. Two kinds of trouble, two policies:
+
+* **Input files** that are missing, unreadable, of an unknown type or not
+  really gzip are found by `resolve_inputs` before any work starts, all of
+  them at once, as an `InputFileError`.
+* **Bad records** inside a readable file (a malformed JSON line, no ``text``,
+  a non-string or empty ``text``, invalid UTF-8, a text over the size limit)
+  never stop the stream: `read_records` yields a `BadRecord` naming the file
+  and line, in input order between the good `Record`s, and the caller decides
+  whether to report and go on or to stop (``--strict``).
+
+Everything is read line by line in binary, so memory stays flat whatever the
+corpus size; a line longer than the size limit is skipped without being held
+in memory whole.
+"""
+from __future__ import annotations
+
+import glob
+import gzip
+import json
+import os
+import sys
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Iterable, Iterator, Literal, Sequence
+
+Kind = Literal["jsonl", "txt"]
+
+#: spaCy's own default `nlp.max_length`: texts longer than this are reported
+#: and skipped unless `max_chars` says otherwise (0 = no limit).
+DEFAULT_MAX_CHARS = 1_000_000
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+TXT_SUFFIXES = (".txt",)
+STDIN = "-"
+
+# Kinds of bad record (the `error` field of the errors file).
+INVALID_JSON = "invalid_json"
+NOT_AN_OBJECT = "not_an_object"
+MISSING_TEXT = "missing_text"
+TEXT_NOT_STRING = "text_not_string"
+INVALID_META = "invalid_meta"
+EMPTY_TEXT = "empty_text"
+TEXT_TOO_LONG = "text_too_long"
+INVALID_UTF8 = "invalid_utf8"
+INVALID_UNICODE = "invalid_unicode"
+READ_ERROR = "read_error"
+PROCESSING_ERROR = "processing_error"
+
+
+class InputFileError(Exception):
+    """Input files that cannot be used at all: reported before any work."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass
+class Source:
+    """One input: a file (`path`) or stdin (`path is None`)."""
+
+    path: Path | None
+    kind: Kind
+    gzipped: bool = False
+    size: int | None = None  # bytes on disk (compressed size for .gz), for the ETA
+
+    @property
+    def name(self) -> str:
+        return "<stdin>" if self.path is None else str(self.path)
+
+
+@dataclass
+class Record:
+    """A good input document."""
+
+    text: str
+    meta: dict
+    source: str
+    line: int
+    pos: int = 0  # bytes of input read so far (all sources), for progress
+
+
+@dataclass
+class BadRecord:
+    """A record that cannot be annotated, and why."""
+
+    source: str
+    line: int
+    error: str
+    message: str
+    pos: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.source, "line": self.line, "error": self.error, "message": self.message, **self.extra}
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.message}"
+
+
+# --------------------------------------------------------------------------
+# Finding the inputs
+
+
+def _kind_of(path: Path, fmt: str) -> tuple[Kind | None, bool]:
+    name = path.name.lower()
+    gz = name.endswith(".gz")
+    if gz:
+        name = name[:-3]
+    if fmt != "auto":
+        return fmt, gz  # type: ignore[return-value]
+    if name.endswith(JSONL_SUFFIXES):
+        return "jsonl", gz
+    if name.endswith(TXT_SUFFIXES):
+        return "txt", gz
+    return None, gz
+
+
+def _is_glob(spec: str) -> bool:
+    return any(ch in spec for ch in "*?[")
+
+
+def resolve_inputs(
+    specs: Iterable[str | Path], *, fmt: str = "auto", exclude: Iterable[Path] = ()
+) -> list[Source]:
+    """Expand files, directories and globs into readable `Source`s, in order.
+
+    Directories are searched recursively for ``.jsonl``, ``.ndjson`` and
+    ``.txt`` files (optionally ``.gz``), sorted by path; globs are expanded
+    (``**`` allowed) and sorted; ``-`` is stdin (JSONL unless `fmt` is
+    ``txt``). Each file is listed once, and the paths in `exclude` (the
+    job's own output files) never are. Every problem is collected, then all
+    are raised together as an `InputFileError`.
+    """
+    if fmt not in ("auto", "jsonl", "txt"):
+        raise ValueError(f"unknown input format {fmt!r}")
+    excluded = {_key(p) for p in exclude}
+    problems: list[str] = []
+    sources: list[Source] = []
+    seen: set[str] = set()
+    stdin_used = False
+
+    def add(path: Path, explicit: bool) -> None:
+        key = _key(path)
+        if key in seen or key in excluded:
+            return
+        kind, gz = _kind_of(path, fmt)
+        if kind is None:
+            if explicit:
+                problems.append(
+                    f"{path}: unknown input type (expected .jsonl, .ndjson or .txt, optionally .gz; "
+                    "or say which with --format)"
+                )
+            return
+        problem = _check_readable(path, gz)
+        if problem:
+            problems.append(problem)
+            return
+        seen.add(key)
+        sources.append(Source(path, kind, gz, path.stat().st_size))
+
+    for spec in specs:
+        spec = str(spec)
+        if spec == STDIN:
+            if stdin_used:
+                problems.append("-: stdin can only be read once")
+            stdin_used = True
+            sources.append(Source(None, "txt" if fmt == "txt" else "jsonl"))
+            continue
+        path = Path(spec)
+        if path.is_dir():
+            kinds = ("jsonl", "txt") if fmt == "auto" else (fmt,)
+            found = sorted(p for p in path.rglob("*") if p.is_file() and _kind_of(p, "auto")[0] in kinds)
+            found = [p for p in found if _key(p) not in excluded]
+            if not found:
+                wanted = {"auto": ".jsonl, .ndjson or .txt", "jsonl": ".jsonl or .ndjson", "txt": ".txt"}[fmt]
+                problems.append(f"{path}: directory has no {wanted} files")
+            for p in found:
+                add(p, explicit=False)
+        elif path.exists():
+            add(path, explicit=True)
+        elif _is_glob(spec):
+            matches = sorted(Path(p) for p in glob.glob(spec, recursive=True))
+            files = [p for p in matches if p.is_file()]
+            if not files:
+                problems.append(f"{spec}: no files match this pattern")
+            for p in files:
+                add(p, explicit=False)
+        else:
+            problems.append(f"{path}: no such file or directory")
+    if not sources and not problems:
+        problems.append("no input files")
+    if problems:
+        raise InputFileError(problems)
+    return sources
+
+
+def _key(path: Path) -> str:
+    return os.path.realpath(path)
+
+
+def _check_readable(path: Path, gz: bool) -> str | None:
+    if not path.is_file():
+        return f"{path}: not a regular file"
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(2)
+    except OSError as e:
+        return f"{path}: cannot read ({e.strerror or e})"
+    if gz and head != b"\x1f\x8b":
+        return f"{path}: not a gzip file (the name ends in .gz)"
+    return None
+
+
+# --------------------------------------------------------------------------
+# Reading records
+
+
+def read_records(
+    sources: Iterable[Source],
+    *,
+    lines: bool = False,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    stdin: IO[bytes] | None = None,
+) -> Iterator[Record | BadRecord]:
+    """Every document of every source, in order, or a `BadRecord` in its place.
+
+    JSONL: one ``{"text": str, "meta": {...}}`` object a line (other keys are
+    ignored; blank lines are skipped). Text files: the whole file is one
+    document with ``meta = {"source": file name}``, or with `lines` each
+    non-blank line is one (``meta = {"source", "line"}``). Texts are kept
+    byte for byte (only a UTF-8 byte-order mark at the start of a file is
+    dropped). `max_chars` (0 = unlimited) bounds a text's length.
+    """
+    pos_base = 0
+    for source in sources:
+        reader = _read_jsonl if source.kind == "jsonl" else (_read_txt_lines if lines else _read_txt_whole)
+        with _open(source, stdin) as (fh, raw):
+            last = 0
+            for item in reader(source, fh, max_chars):
+                last = _tell(raw, last)
+                item.pos = pos_base + last
+                yield item
+        pos_base += source.size or last
+
+
+class _open:
+    """Open a source for binary reading; yields (reader, raw file for tell())."""
+
+    def __init__(self, source: Source, stdin: IO[bytes] | None) -> None:
+        self.source, self.stdin = source, stdin
+        self.files: list[Any] = []
+
+    def __enter__(self) -> tuple[IO[bytes], IO[bytes] | None]:
+        if self.source.path is None:
+            return (self.stdin if self.stdin is not None else sys.stdin.buffer), None
+        raw = open(self.source.path, "rb")
+        self.files.append(raw)
+        if not self.source.gzipped:
+            return raw, raw
+        fh = gzip.GzipFile(fileobj=raw, mode="rb")
+        self.files.append(fh)
+        return fh, raw  # type: ignore[return-value]
+
+    def __exit__(self, *exc: Any) -> None:
+        for fh in reversed(self.files):
+            fh.close()
+
+
+def _tell(raw: IO[bytes] | None, last: int) -> int:
+    if raw is None:
+        return last
+    try:
+        return raw.tell()
+    except (OSError, ValueError):
+        return last
+
+
+def _byte_limit(max_chars: int, escaped: bool) -> int:
+    """The most bytes a line (or file) holding a text of `max_chars`
+    characters can take: 4 a character in UTF-8, 6 in JSON's \\uXXXX
+    escapes, plus room for the meta. 0: no limit."""
+    if not max_chars:
+        return 0
+    return max_chars * (6 if escaped else 4) + (1 << 20)
+
+
+def _lines(source: Source, fh: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | BadRecord]]:
+    """(line number, line without its newline), or a BadRecord for a line over
+    `limit` bytes (skipped without keeping it) or a read error (ends the file)."""
+    n = 0
+    while True:
+        n += 1
+        try:
+            line = fh.readline(limit) if limit else fh.readline()
+        except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as e:
+            yield n, BadRecord(source.name, n, READ_ERROR, f"cannot read the rest of the file: {e}")
+            return
+        if not line:
+            return
+        if limit and len(line) >= limit and not line.endswith(b"\n"):
+            size = len(line)
+            try:
+                while True:
+                    more = fh.readline(1 << 20)
+                    size += len(more)
+                    if not more or more.endswith(b"\n"):
+                        break
+            except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as e:
+                yield n, BadRecord(source.name, n, READ_ERROR, f"cannot read the rest of the file: {e}")
+                return
+            yield n, BadRecord(
+                source.name, n, TEXT_TOO_LONG,
+                f"line of {size:,} bytes is longer than a text of --max-chars characters can be; skipped",
+            )
+            continue
+        if n == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        yield n, line.rstrip(b"\n")
+
+
+def _decode(source: Source, n: int, data: bytes) -> str | BadRecord:
+    """`data` as UTF-8, or a BadRecord naming the line of the first bad byte
+    (`data` starts at line `n`)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line_start = data.rfind(b"\n", 0, e.start) + 1
+        return BadRecord(
+            source.name, n + data.count(b"\n", 0, e.start), INVALID_UTF8,
+            f"invalid UTF-8: byte 0x{data[e.start]:02x} at column {e.start - line_start + 1} (in bytes)",
+        )
+
+
+def _check_text(source: Source, n: int, text: Any, max_chars: int) -> BadRecord | None:
+    if not isinstance(text, str):
+        return BadRecord(source.name, n, TEXT_NOT_STRING, f'"text" is {_json_type(text)}, not a string')
+    if not text.strip():
+        return BadRecord(source.name, n, EMPTY_TEXT, "empty text" if not text else "text is only whitespace")
+    if max_chars and len(text) > max_chars:
+        return BadRecord(
+            source.name, n, TEXT_TOO_LONG,
+            f"text of {len(text):,} characters is over --max-chars {max_chars:,}; skipped",
+            extra={"chars": len(text)},
+        )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        return BadRecord(source.name, n, INVALID_UNICODE, f"text has an unpaired surrogate (\\u{ord(text[e.start]):04x}) at character {e.start}")
+    return None
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "an array", dict: "an object"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _read_jsonl(source: Source, fh: IO[bytes], max_chars: int) -> Iterator[Record | BadRecord]:
+    for n, line in _lines(source, fh, _byte_limit(max_chars, escaped=True)):
+        if isinstance(line, BadRecord):
+            yield line
+            continue
+        if not line.strip():
+            continue
+        decoded = _decode(source, n, line)
+        if isinstance(decoded, BadRecord):
+            yield decoded
+            continue
+        try:
+            obj = json.loads(decoded)
+        except ValueError as e:
+            yield BadRecord(source.name, n, INVALID_JSON, f"malformed JSON: {e}")
+            continue
+        if not isinstance(obj, dict):
+            yield BadRecord(source.name, n, NOT_AN_OBJECT, f"expected a JSON object, found {_json_type(obj)}")
+            continue
+        if "text" not in obj:
+            keys = ", ".join(sorted(obj)[:8]) or "none"
+            yield BadRecord(source.name, n, MISSING_TEXT, f'no "text" key (keys: {keys})')
+            continue
+        text = obj["text"]
+        bad = _check_text(source, n, text, max_chars)
+        if bad:
+            yield bad
+            continue
+        meta = obj.get("meta")
+        if meta is None:
+            meta = {}
+        elif not isinstance(meta, dict):
+            yield BadRecord(source.name, n, INVALID_META, f'"meta" is {_json_type(meta)}, not an object')
+            continue
+        yield Record(text, meta, source.name, n)
+
+
+def _read_txt_whole(source: Source, fh: IO[bytes], max_chars: int) -> Iterator[Record | BadRecord]:
+    limit = _byte_limit(max_chars, escaped=False)
+    try:
+        data = fh.read(limit + 1) if limit else fh.read()
+    except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as e:
+        yield BadRecord(source.name, 1, READ_ERROR, f"cannot read the file: {e}")
+        return
+    if limit and len(data) > limit:
+        yield BadRecord(source.name, 1, TEXT_TOO_LONG, f"file of more than {limit:,} bytes is over --max-chars {max_chars:,}; skipped")
+        return
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    text = _decode(source, 1, data)
+    if isinstance(text, BadRecord):
+        yield text
+        return
+    bad = _check_text(source, 1, text, max_chars)
+    if bad:
+        yield bad
+        return
+    name = source.path.name if source.path is not None else source.name
+    yield Record(text, {"source": name}, source.name, 1)
+
+
+def _read_txt_lines(source: Source, fh: IO[bytes], max_chars: int) -> Iterator[Record | BadRecord]:
+    name = source.path.name if source.path is not None else source.name
+    for n, line in _lines(source, fh, _byte_limit(max_chars, escaped=False)):
+        if isinstance(line, BadRecord):
+            yield line
+            continue
+        if line.endswith(b"\r"):
+            line = line[:-1]
+        if not line.strip():
+            continue  # blank lines separate documents; they are not documents
+        text = _decode(source, n, line)
+        if isinstance(text, BadRecord):
+            yield text
+            continue
+        bad = _check_text(source, n, text, max_chars)
+        if bad:
+            yield bad
+            continue
+        yield Record(text, {"source": name, "line": n}, source.name, n)
+
+
+# --------------------------------------------------------------------------
+# Reading tasks back (our output, Prodigy db-out)
+
+
+def read_tasks(paths: Iterable[str | Path]) -> Iterator[tuple[str, int, dict | BadRecord]]:
+    """(file, line, task) for every JSON object line of JSONL files (``.gz``
+    too), or a `BadRecord` for a line that is not one. Unlike
+    `read_records`, the whole task is kept and ``text`` is not checked."""
+    sources = resolve_inputs(paths, fmt="jsonl")
+    for source in sources:
+        with _open(source, None) as (fh, _raw):
+            for n, line in _lines(source, fh, 0):
+                if isinstance(line, BadRecord):
+                    yield source.name, n, line
+                    continue
+                if not line.strip():
+                    continue
+                decoded = _decode(source, n, line)
+                if isinstance(decoded, BadRecord):
+                    yield source.name, n, decoded
+                    continue
+                try:
+                    obj = json.loads(decoded)
+                except ValueError as e:
+                    yield source.name, n, BadRecord(source.name, n, INVALID_JSON, f"malformed JSON: {e}")
+                    continue
+                if not isinstance(obj, dict):
+                    yield source.name, n, BadRecord(source.name, n, NOT_AN_OBJECT, f"expected a JSON object, found {_json_type(obj)}")
+                    continue
+                yield source.name, n, obj
