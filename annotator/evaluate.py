@@ -134,17 +134,8 @@ def read_gold(nlp: Language, path: str | Path, *, fmt: str | None = None,
                              outside=[e for e in ref.ents if e.label_ not in keep], default="unmodified")
             out.append(GoldDoc(ref.text, ref))
     elif kind == "prodigy":
-        for rec in training.prodigy_records(path, training.ConversionStats(), labels=keep):
-            optional = []
-            if rec["partial"]:  # binary answers: only the shown spans are known
-                pos = 0
-                for s, e, _ in rec["spans"]:
-                    if s > pos:
-                        optional.append((pos, s))
-                    pos = max(pos, e)
-                if pos < len(rec["text"]):
-                    optional.append((pos, len(rec["text"])))
-            out.append(GoldDoc(rec["text"], reference_doc(nlp, rec["text"], rec["spans"], optional)))
+        for ref in training.prodigy_docs(nlp, path, training.ConversionStats(), labels=keep):
+            out.append(GoldDoc(ref.text, ref))
     else:
         raise ValueError(f"unknown format {kind!r}")
     return out

@@ -308,54 +308,30 @@ def gold_docs(nlp: Language, path: str | Path, stats: ConversionStats, *,
 
 
 # Prodigy views whose spans are a complete manual annotation of the text.
-_MANUAL_VIEWS = {"ner_manual", "spans_manual", "blocks", "relations"}
-
-
-def prodigy_records(path: str | Path, stats: ConversionStats, *,
-                    labels: Iterable[str] | None = None) -> list[dict]:
-    """Accepted Prodigy `db-out` tasks, merged by text: `{"text", "spans":
-    [(start, end, label)], "partial", "meta"}`.
-
-    Only `accept`ed tasks are used. Manual tasks (`ner_manual`, `ner.correct`)
-    annotate the whole text: unmarked tokens are `O`. Binary tasks
-    (`ner.teach`, `_view_id` "ner") only say the shown span is right, so a
-    text with binary answers only is `partial`. Several answers on one text
-    (same `_input_hash`) are merged.
-    """
-    keep = set(labels) if labels else None
-    merged: dict[Any, dict] = {}
-    for task in srsly.read_jsonl(path):
-        if task.get("answer", "accept") != "accept" or not task.get("text"):
-            stats.skipped_tasks += 1
-            continue
-        key = task.get("_input_hash", task["text"])
-        view = task.get("_view_id")
-        binary = view == "ner" or (view not in _MANUAL_VIEWS and task.get("_is_binary") is True)
-        entry = merged.get(key)
-        if entry is None:
-            entry = merged[key] = {"text": task["text"], "spans": set(), "partial": True,
-                                   "meta": task.get("meta", {})}
-        if not binary:
-            entry["partial"] = False
-        for span in task.get("spans", []) or []:
-            label = span.get("label")
-            if not label or (keep is not None and label not in keep):
-                continue
-            entry["spans"].add((span["start"], span["end"], label))
-    out = list(merged.values())
-    for entry in out:
-        entry["spans"] = sorted(entry["spans"])
-    return out
 
 
 def prodigy_docs(nlp: Language, path: str | Path, stats: ConversionStats, *,
                  labels: Iterable[str] | None = None) -> Iterator[Doc]:
-    """Docs from Prodigy `db-out` JSONL (see `prodigy_records`). Prodigy's
-    own `tokens` are ignored: our tokenizer decides, and spans are aligned
-    by characters."""
-    for entry in prodigy_records(path, stats, labels=labels):
-        yield make_doc(nlp, entry["text"], entry["spans"], stats,
-                       partial=entry["partial"], user_data={"meta": entry["meta"]})
+    """Docs from Prodigy `db-out` JSONL, as `annotator export` reads it:
+    accepted answers only, answers on one text merged, binary (`ner.teach`)
+    answers leaving the rest of the text unknown. Prodigy's own `tokens` are
+    ignored: our tokenizer decides, and spans are aligned by characters."""
+    from .export import ExportStats, tasks_to_docs
+
+    export_stats = ExportStats()
+    docs, export_stats = tasks_to_docs(nlp, srsly.read_jsonl(path), use_task_tokens=False, stats=export_stats)
+    stats.skipped_tasks += export_stats.tasks - export_stats.kept
+    stats.misaligned += export_stats.unaligned
+    stats.spans += export_stats.unaligned
+    for doc in docs:
+        if labels is not None:
+            doc = _keep_labels(doc, list(labels))
+        stats.docs += 1
+        stats.spans += len(doc.ents)
+        stats.aligned += len(doc.ents)
+        for ent in doc.ents:
+            stats.labels[ent.label_] = stats.labels.get(ent.label_, 0) + 1
+        yield doc
 
 
 def docbin_docs(nlp: Language, path: str | Path, stats: ConversionStats, *,

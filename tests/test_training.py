@@ -74,12 +74,10 @@ def test_misaligned_span_is_counted_and_missing(tokenizer_nlp):
 
 
 def test_span_across_a_sentence_start_is_not_trained_on(tokenizer_nlp):
-    # ARMAN writes «بی‌.‌بی‌.‌سی»; our sentence splitter cuts after each dot,
-    # and spaCy's ner fails (E024) on a gold entity across a sentence start.
-    text = "شبکه بی\u200c.\u200cبی\u200c.\u200cسی گزارش داد"
+    # A gold span running over a line break (a headline broken in two) crosses
+    # a sentence start, and spaCy's ner fails (E024) on such an entity.
+    text = "شبکه بی\u200cبی\u200cسی\nفارسی گزارش داد"
     end = text.index(" گزارش")
-    if not any(t.is_sent_start for t in tokenizer_nlp(text)[1:]):
-        pytest.skip("the tokenizer no longer splits sentences inside dotted abbreviations")
     stats = ConversionStats()
     doc = make_doc(tokenizer_nlp, text, [(0, end, "org")], stats)
     assert stats.misaligned == 1 and stats.cross_sentence == 1 and stats.aligned == 0
