@@ -52,6 +52,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any, Iterator
 
+import orjson
+
 from .readers import (
     DEFAULT_MAX_CHARS,
     PROCESSING_ERROR,
@@ -134,9 +136,10 @@ class Annotator:
                     continue
                 try:
                     task = doc_to_task(
-                        doc, meta, quantity_spans=self.settings.quantity_spans, relations=self.settings.relations
+                        doc, meta, quantity_spans=self.settings.quantity_spans, relations=self.settings.relations,
+                        text=text,
                     )
-                    line = json.dumps(task, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+                    line = orjson.dumps(task) + b"\n"  # compact, UTF-8, and several times faster than json
                 except Exception as e:  # noqa: BLE001
                     result.items.append(f"cannot write the annotated task: {type(e).__name__}: {e}")
                     continue

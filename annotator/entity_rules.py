@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 import srsly
+from spacy.attrs import NORM
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import SpanRuler
@@ -359,13 +360,14 @@ class EntityRules(SpanRuler):
         """The surname of a person named in full, found alone elsewhere in the
         document («نجفی تصریح کرد»)."""
         taken = {k for span in persons for k in range(span.start, span.end)}
-        firsts = {s[0] for s in surnames}
-        norms = [t.norm_ for t in doc]
+        strings = doc.vocab.strings
+        firsts = {strings.add(s[0]) for s in surnames}
+        norms = doc.to_array(NORM).tolist()  # hashes: no Token objects per token
         out: list[Span] = []
-        for i, norm in enumerate(norms):
-            if norm in firsts and i not in taken:
-                for s in sorted((s for s in surnames if s[0] == norm), key=len, reverse=True):
-                    if tuple(norms[i:i + len(s)]) == s:
+        for i, h in enumerate(norms):
+            if h in firsts and i not in taken:
+                for s in sorted((s for s in surnames if strings.add(s[0]) == h), key=len, reverse=True):
+                    if tuple(t.norm_ for t in doc[i:i + len(s)]) == s:
                         out.append(Span(doc, i, i + len(s), label="PERSON"))
                         break
         return out

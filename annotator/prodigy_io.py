@@ -12,6 +12,7 @@ import json
 from typing import Any, Iterable
 
 from murmurhash import hash as murmur
+from spacy.attrs import IDX, LENGTH, SPACY
 from spacy.tokens import Doc
 
 INPUT_KEYS = ("text", "image", "html", "input")
@@ -57,10 +58,15 @@ def set_hashes(task: dict, *, overwrite: bool = False) -> dict:
     return task
 
 
-def tokens_of(doc: Doc) -> list[dict]:
+def tokens_of(doc: Doc, text: str | None = None) -> list[dict]:
+    """Prodigy's tokens. Read from the Doc's arrays rather than its Token
+    objects: this runs on every token of every document written."""
+    text = doc.text if text is None else text
+    arr = doc.to_array([IDX, LENGTH, SPACY])
+    starts, lengths, spaces = arr[:, 0].tolist(), arr[:, 1].tolist(), (arr[:, 2] == 1).tolist()
     return [
-        {"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
-        for t in doc
+        {"text": text[s:s + n], "start": s, "end": s + n, "id": i, "ws": ws}
+        for i, (s, n, ws) in enumerate(zip(starts, lengths, spaces))
     ]
 
 
@@ -75,7 +81,9 @@ def span_dict(span, label: str | None = None) -> dict:
     }
 
 
-def doc_to_task(doc: Doc, meta: dict | None = None, *, quantity_spans: bool = False, relations: bool = False) -> dict:
+def doc_to_task(
+    doc: Doc, meta: dict | None = None, *, quantity_spans: bool = False, relations: bool = False, text: str | None = None
+) -> dict:
     """The output contract of ANNOTATION.md for one annotated document.
 
     `spans` are the flat entities (`doc.ents`); `claims` come from the claims
@@ -83,16 +91,19 @@ def doc_to_task(doc: Doc, meta: dict | None = None, *, quantity_spans: bool = Fa
     each claim to `spans` as a `QUANTITY` span, and `relations` adds a
     `SPEAKER` relation from each claim to its speaker mention (Prodigy's
     relations format: `head`/`child` are the last tokens of the two spans).
-    The hashes cover `text` and `spans`, as Prodigy's do.
+    The hashes cover `text` and `spans`, as Prodigy's do. `text`, when the
+    caller has it, saves rebuilding it from the tokens (it must be
+    `doc.text`).
     """
+    text = doc.text if text is None else text
     spans = [span_dict(ent) for ent in doc.ents]
     claims = list(doc._.claims or []) if Doc.has_extension("claims") else []
     if quantity_spans:
         spans.extend(_claim_span(c, "QUANTITY") for c in claims)
     spans.sort(key=lambda s: (s["start"], s["end"]))
-    task: dict[str, Any] = {"text": doc.text, "meta": dict(meta or {})}
+    task: dict[str, Any] = {"text": text, "meta": dict(meta or {})}
     task["_input_hash"] = input_hash(task)
-    task["tokens"] = tokens_of(doc)
+    task["tokens"] = tokens_of(doc, text)
     task["spans"] = spans
     task["claims"] = claims
     if relations:

@@ -176,26 +176,30 @@ class PersianTokenizer:
         breaks: set[int] = set()  # indices (into `words`) after which a line ends
         lead = text[: spans[0][0]]
         if odd or lead:
-            # Rebuild with whitespace tokens for the other gaps.
+            # Rebuild with whitespace tokens for the other gaps, copying the
+            # runs of words between them whole.
             w2: list[str] = [lead] if lead else []
             sp2: list[bool] = [False] if lead else []
-            odd_set = set(odd)
-            remap: dict[int, int] = {}
-            for i, (word, (_, e), nxt, sp) in enumerate(zip(words, spans, nexts, spaces)):
-                remap[i] = len(w2)
-                w2.append(word)
-                sp2.append(sp)
-                if i in odd_set:
-                    gap = text[e:nxt]
-                    if gap[0] == " ":
-                        sp2[-1] = True
-                        gap = gap[1:]
-                    if gap:
-                        w2.append(gap)
-                        sp2.append(False)
-                        if "\n" in gap:
-                            breaks.add(len(w2) - 1)
-            ends = {remap[i] for i in ends}
+            inserted: list[int] = []  # old indices followed by a new whitespace token
+            prev = 0
+            for i in odd:
+                w2.extend(words[prev:i + 1])
+                sp2.extend(spaces[prev:i + 1])
+                prev = i + 1
+                gap = text[spans[i][1]:nexts[i]]
+                if gap[0] == " ":
+                    sp2[-1] = True
+                    gap = gap[1:]
+                if gap:
+                    w2.append(gap)
+                    sp2.append(False)
+                    inserted.append(i)
+                    if "\n" in gap:
+                        breaks.add(len(w2) - 1)
+            w2.extend(words[prev:])
+            sp2.extend(spaces[prev:])
+            shift = 1 if lead else 0
+            ends = {i + shift + bisect_left(inserted, i) for i in ends}
             words, spaces = w2, sp2
         starts = [False] * len(words)
         starts[0] = True
