@@ -194,7 +194,7 @@ class Claims:
             return False
         if first and norm.endswith("ترین"):
             return False  # a superlative («2014 بدترین سال») counts nothing
-        return not ends_phrase_before(norm, doc[i + 1].norm_ if i + 1 < len(doc) else "")
+        return not ends_phrase_before(norm, *_next_norms(doc, i))
 
     def _ending_at(self, doc: Doc, matcher: PhraseMatcher) -> dict[int, tuple[int, str]]:
         """Matches keyed by the token they end before: end -> (start, label)."""
@@ -265,3 +265,8 @@ def _tail(text: str, suffix: str) -> str:
     if len(text) > len(suffix) and text[-len(suffix) - 1] == "\u200c":
         out = text[-len(suffix) - 1:]
     return out
+
+
+def _next_norms(doc: Doc, i: int) -> tuple[str, str]:
+    """The norms of the two words after token i ("" past the end)."""
+    return (doc[i + 1].norm_ if i + 1 < len(doc) else "", doc[i + 2].norm_ if i + 2 < len(doc) else "")

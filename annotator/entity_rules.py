@@ -258,7 +258,7 @@ class EntityRules(SpanRuler):
         norm = tok.norm_
         if norm in self._stops or norm in _DEMONSTRATIVES or is_verb(norm):
             return True
-        return ends_phrase_before(norm, doc[i + 1].norm_ if i + 1 < len(doc) else "")
+        return ends_phrase_before(norm, *_next_norms(doc, i))
 
     def _surname_like(self, doc: Doc, i: int, markers: dict, *, after_given: bool = False) -> bool:
         """Whether token i can be a surname: a listed surname, a word with a
@@ -605,3 +605,8 @@ def _overlap(a: Span, b: Span) -> bool:
 
 def _is_word(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
+
+
+def _next_norms(doc: Doc, i: int) -> tuple[str, str]:
+    """The norms of the two words after token i ("" past the end)."""
+    return (doc[i + 1].norm_ if i + 1 < len(doc) else "", doc[i + 2].norm_ if i + 2 < len(doc) else "")
