@@ -9,7 +9,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-SHARED = Path(os.environ.get("ANNOTATOR_SHARED", ROOT.parent / "shared"))
+def _find_shared() -> Path:
+    """The team's shared reference data: `$ANNOTATOR_SHARED`, else the first
+    `shared/` (holding ANNOTATION.md) beside this checkout or above it."""
+    if os.environ.get("ANNOTATOR_SHARED"):
+        return Path(os.environ["ANNOTATOR_SHARED"])
+    for parent in ROOT.parents:
+        if (parent / "shared" / "ANNOTATION.md").exists():
+            return parent / "shared"
+    return ROOT.parent / "shared"
+
+
+SHARED = _find_shared()
 
 
 def shared_path(*parts: str) -> Path:
