@@ -172,9 +172,11 @@ class Attribution:
             prev = doc[m.start - 1] if m.start > clause_start else None
             if prev is None or prev.is_space or prev.text in _SUBJECT_OPENERS:
                 return m
-        # Else the first mention not inside a phrase («با خبرنگار فارس»).
+        # Else the first person or title not inside a phrase («با خبرنگار
+        # فارس»); an organization elsewhere in the clause is more often an
+        # object than a subject whose name we missed.
         for m in candidates:
-            if doc[m.start - 1].norm_ not in _NOT_BEFORE_SUBJECT:
+            if m.label_ in ("PERSON", "OFFICIAL", "ANAPHOR") and doc[m.start - 1].norm_ not in _NOT_BEFORE_SUBJECT:
                 return m
         return None
 
