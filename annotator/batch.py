@@ -103,6 +103,10 @@ class BatchResult:
     labels: Counter = field(default_factory=Counter)
     claims: int = 0
     claims_with_speaker: int = 0
+    #: Per item, what it adds to the totals above: (words, labels, claims,
+    #: claims with a speaker), None for an error. (The Dask engine needs them
+    #: one by one: it drops duplicates only after annotating.)
+    item_stats: list[tuple[int, dict[str, int], int, int] | None] = field(default_factory=list)
 
 
 class Annotator:
@@ -133,6 +137,7 @@ class Annotator:
             for (text, meta), doc in zip(batch, docs):
                 if isinstance(doc, str):
                     result.items.append(doc)
+                    result.item_stats.append(None)
                     continue
                 try:
                     task = doc_to_task(
@@ -142,13 +147,18 @@ class Annotator:
                     line = orjson.dumps(task) + b"\n"  # compact, UTF-8, and several times faster than json
                 except Exception as e:  # noqa: BLE001
                     result.items.append(f"cannot write the annotated task: {type(e).__name__}: {e}")
+                    result.item_stats.append(None)
                     continue
-                result.items.append(line)
-                result.words += len(text.split())
-                result.labels.update(s["label"] for s in task["spans"] if s["label"] != QUANTITY)
+                words = len(text.split())
+                labels = Counter(s["label"] for s in task["spans"] if s["label"] != QUANTITY)
                 claims = task.get("claims") or []
+                with_speaker = sum(1 for c in claims if c.get("speaker"))
+                result.items.append(line)
+                result.item_stats.append((words, dict(labels), len(claims), with_speaker))
+                result.words += words
+                result.labels.update(labels)
                 result.claims += len(claims)
-                result.claims_with_speaker += sum(1 for c in claims if c.get("speaker"))
+                result.claims_with_speaker += with_speaker
         finally:
             self._zone_words += result.words
             if self._zone_words >= ZONE_WORDS:

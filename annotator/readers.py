@@ -250,6 +250,66 @@ def read_records(
         pos_base += source.size or last
 
 
+def read_range(
+    source: Source,
+    *,
+    first_line: int = 1,
+    n_lines: int | None = None,
+    start: int | None = None,
+    lines: bool = False,
+    max_chars: int = DEFAULT_MAX_CHARS,
+) -> Iterator[Record | BadRecord]:
+    """The records of lines `first_line` to `first_line + n_lines - 1` of one
+    file (to its end if `n_lines` is None), numbered and checked exactly as
+    `read_records` reads them (a shard of a large file, for the Dask engine).
+
+    `start` is the byte offset of `first_line` in a plain file: reading seeks
+    there. Otherwise (or in a gzip file) the lines before are read and
+    skipped. A text file read whole (not `lines`) is a single document: its
+    range is the whole file.
+    """
+    if source.path is None:
+        raise ValueError("read_range reads files, not stdin")
+    whole = source.kind == "txt" and not lines
+    with _open(source, None) as (fh, raw):
+        if whole:
+            yield from _read_txt_whole(source, fh, max_chars)
+            return
+        if first_line > 1:
+            if start is not None and not source.gzipped and raw is not None:
+                raw.seek(start)
+            else:
+                for n in range(1, first_line):
+                    try:
+                        while True:
+                            chunk = fh.readline(1 << 20)
+                            if not chunk or chunk.endswith(b"\n"):
+                                break
+                    except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as e:
+                        yield BadRecord(source.name, n, READ_ERROR, f"cannot read the rest of the file: {e}")
+                        return
+                    if not chunk:
+                        return
+        limited = fh if n_lines is None else _LineLimit(fh, n_lines)
+        reader = _read_jsonl if source.kind == "jsonl" else _read_txt_lines
+        yield from reader(source, limited, max_chars, first_line)  # type: ignore[arg-type]
+
+
+class _LineLimit:
+    """A binary file that ends after `n` lines (for `readline` only)."""
+
+    def __init__(self, fh: IO[bytes], n: int) -> None:
+        self.fh, self.left = fh, n
+
+    def readline(self, size: int = -1) -> bytes:
+        if self.left <= 0:
+            return b""
+        data = self.fh.readline(size)
+        if not data or data.endswith(b"\n"):
+            self.left -= 1
+        return data
+
+
 class _open:
     """Open a source for binary reading; yields (reader, raw file for tell())."""
 
@@ -291,10 +351,11 @@ def _byte_limit(max_chars: int, escaped: bool) -> int:
     return max_chars * (6 if escaped else 4) + (1 << 20)
 
 
-def _lines(source: Source, fh: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | BadRecord]]:
+def _lines(source: Source, fh: IO[bytes], limit: int, first_line: int = 1) -> Iterator[tuple[int, bytes | BadRecord]]:
     """(line number, line without its newline), or a BadRecord for a line over
-    `limit` bytes (skipped without keeping it) or a read error (ends the file)."""
-    n = 0
+    `limit` bytes (skipped without keeping it) or a read error (ends the file).
+    `fh` starts at line `first_line` of its file."""
+    n = first_line - 1
     while True:
         n += 1
         try:
@@ -364,8 +425,8 @@ def _json_type(value: Any) -> str:
     )
 
 
-def _read_jsonl(source: Source, fh: IO[bytes], max_chars: int) -> Iterator[Record | BadRecord]:
-    for n, line in _lines(source, fh, _byte_limit(max_chars, escaped=True)):
+def _read_jsonl(source: Source, fh: IO[bytes], max_chars: int, first_line: int = 1) -> Iterator[Record | BadRecord]:
+    for n, line in _lines(source, fh, _byte_limit(max_chars, escaped=True), first_line):
         if isinstance(line, BadRecord):
             yield line
             continue
@@ -425,9 +486,9 @@ def _read_txt_whole(source: Source, fh: IO[bytes], max_chars: int) -> Iterator[R
     yield Record(text, {"source": name}, source.name, 1)
 
 
-def _read_txt_lines(source: Source, fh: IO[bytes], max_chars: int) -> Iterator[Record | BadRecord]:
+def _read_txt_lines(source: Source, fh: IO[bytes], max_chars: int, first_line: int = 1) -> Iterator[Record | BadRecord]:
     name = source.path.name if source.path is not None else source.name
-    for n, line in _lines(source, fh, _byte_limit(max_chars, escaped=False)):
+    for n, line in _lines(source, fh, _byte_limit(max_chars, escaped=False), first_line):
         if isinstance(line, BadRecord):
             yield line
             continue

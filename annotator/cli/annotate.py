@@ -58,6 +58,19 @@ def annotate(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary (bad records are still reported)."),
     stats: str | None = typer.Option(None, "--stats", help="Also write the summary as JSON to this file.", show_default=False),
+    engine: str = typer.Option(
+        "local", "--engine", help="local: this process and --n-process workers. dask: shards on a Dask cluster "
+        "(needs the 'dask' extra of annotator); same output.",
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="With --engine dask: the address of a running Dask scheduler (tcp://HOST:PORT) "
+        "whose workers see the inputs and OUTPUT's directory at the same paths. Without it, a LocalCluster of "
+        "--n-process workers is started.", show_default=False,
+    ),
+    shard_lines: int | None = typer.Option(
+        None, "--shard-lines", min=1, help="With --engine dask: input lines (documents) per shard, one Dask task each "
+        "(default 2000).", show_default=False,
+    ),
 ) -> None:
     """Annotate documents and write one Prodigy task per document, in input order.
 
@@ -65,9 +78,17 @@ def annotate(
     an interrupted job continues with --resume. Bad records are reported (file
     and line) on stderr and in the errors file and skipped. A progress bar
     shows on a terminal; a summary ends every run.
+
+    With --engine dask the inputs are cut into shards annotated on a Dask
+    cluster, each into its own file in OUTPUT.shards/, merged into OUTPUT in
+    input order; --resume keeps the shards already complete.
     """
     if fmt not in ("auto", "jsonl", "txt"):
         raise typer.BadParameter("must be auto, jsonl or txt", param_hint="--format")
+    if engine not in ("local", "dask"):
+        raise typer.BadParameter("must be local or dask", param_hint="--engine")
+    if engine != "dask" and (scheduler is not None or shard_lines is not None):
+        raise typer.BadParameter("--scheduler and --shard-lines need --engine dask", param_hint="--engine")
     settings = Settings(
         pipeline=pipeline,
         quantity_spans=quantity_spans,
@@ -77,6 +98,18 @@ def annotate(
         format=fmt,
         keep_duplicates=keep_duplicates,
     )
+    if engine == "dask":
+        from ..distributed import DEFAULT_SHARD_LINES, run_dask_job
+
+        if scheduler is not None and n_process != 1:
+            typer.echo("note: --n-process is ignored with --scheduler: the cluster's workers do the work", err=True)
+        code = run_dask_job(
+            inputs, output, settings,
+            scheduler=scheduler, n_process=n_process, batch_size=batch_size,
+            shard_lines=shard_lines or DEFAULT_SHARD_LINES, resume=resume, strict=strict,
+            errors=errors, quiet=quiet, stats=stats,
+        )
+        raise typer.Exit(code)
     code = run_job(
         inputs, output, settings,
         n_process=n_process, batch_size=batch_size, resume=resume, strict=strict,
