@@ -70,7 +70,7 @@ BATCH_CHARS = 500_000
 #: Words annotated inside one spaCy memory zone: strings and lexemes first
 #: seen in it are freed when it closes. Long enough that re-creating the
 #: common words' lexemes after each zone costs little.
-ZONE_WORDS = 1_000_000
+ZONE_WORDS = 5_000_000
 #: Bad records printed on stderr in full; the rest go to the errors file only.
 MAX_PRINTED_ERRORS = 20
 QUANTITY = "QUANTITY"
