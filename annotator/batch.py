@@ -709,6 +709,32 @@ def _usage(message: str) -> int:
     return 2
 
 
+class Admission:
+    """Which inputs get annotated, in input order: not those already in a
+    resumed output (`done`: `_input_hash` -> lines written), nor, unless
+    `keep` duplicates, a text seen before. Both engines decide this way, so
+    they write the same lines."""
+
+    def __init__(self, done: Counter, *, keep: bool) -> None:
+        self.done = done
+        self.keep = keep
+        self.seen: set[int] = set()
+
+    def __call__(self, h: int, report: "Report") -> bool:
+        if self.done and self.done.get(h):
+            self.done[h] -= 1
+            report.resumed += 1
+            if not self.keep:
+                self.seen.add(h)
+            return False
+        if not self.keep:
+            if h in self.seen:
+                report.duplicates += 1
+                return False
+            self.seen.add(h)
+        return True
+
+
 def _pump(
     sources: list,
     settings: Settings,
@@ -725,9 +751,7 @@ def _pump(
     few batches in flight."""
     from .prodigy_io import input_hash
 
-    seen: set[int] = set()
-    done = out.done
-    keep = settings.keep_duplicates
+    admit = Admission(out.done, keep=settings.keep_duplicates)
     pending: deque[tuple[Future | BatchResult, list[Record]]] = deque()
     max_pending = 2 * n_process
     batch: list[Record] = []
@@ -772,18 +796,8 @@ def _pump(
                 raise Stop()
             continue
         report.read += 1
-        h = input_hash({"text": item.text})
-        if done and done.get(h):
-            done[h] -= 1
-            report.resumed += 1
-            if not keep:
-                seen.add(h)
+        if not admit(input_hash({"text": item.text}), report):
             continue
-        if not keep:
-            if h in seen:
-                report.duplicates += 1
-                continue
-            seen.add(h)
         batch.append(item)
         chars += len(item.text)
         if len(batch) >= batch_size or chars >= BATCH_CHARS:

@@ -65,6 +65,7 @@ from typing import IO, Any, Iterable
 
 from .batch import (
     BATCH_CHARS,
+    Admission,
     Annotator,
     BatchResult,
     Output,
@@ -498,15 +499,14 @@ class _Merger:
 
     def __init__(self, out: Output, report: Report, settings: Settings, strict: bool, shards_dir: Path) -> None:
         self.out, self.report, self.strict, self.shards_dir = out, report, strict, shards_dir
-        self.keep = settings.keep_duplicates
-        self.seen: set[int] = set()
+        self.admit = Admission(out.done, keep=settings.keep_duplicates)
 
     def merge(self, shard: Shard, key: str) -> None:
         files = ShardFiles(self.shards_dir, shard.index)
         index = files.load(key)
         if index is None:
             raise RuntimeError(f"shard {shard.index} ({files.index}) is missing or incomplete")
-        report, done, keep, seen = self.report, self.out.done, self.keep, self.seen
+        report = self.report
         lines: list[bytes] = []
         size = 0
         result = BatchResult([])
@@ -530,17 +530,8 @@ class _Merger:
                 h = item[3]
                 task = data.read(item[4]) if kind == "ok" else b""
                 report.read += 1
-                if done and done.get(h):
-                    done[h] -= 1
-                    report.resumed += 1
-                    if not keep:
-                        seen.add(h)
+                if not self.admit(h, report):
                     continue
-                if not keep:
-                    if h in seen:
-                        report.duplicates += 1
-                        continue
-                    seen.add(h)
                 if kind == "skip":
                     raise RuntimeError(
                         f"{name}:{line} was left out of shard {shard.index} as already done, but it is not in the "
