@@ -92,10 +92,12 @@ class Claims:
             for k, m in enumerate(matches):
                 if any(s < m.end and m.start < e for s, e in taken):
                     continue  # a number inside a name («شورای ۵+۱»)
-                if text[m.start - 1:m.start] == "/" or text[m.end:m.end + 1] == "/":
+                if "/" in (text[m.start - 1:m.start], text[m.end:m.end + 1]) or (
+                    text[m.start - 2:m.start] == "/ " and text[m.start - 3:m.start - 2].isdigit()
+                ):
                     continue  # a code or a date written apart («انتهای پیام/۱۰۸۳/ن», «۴/ ۱۲/ ۱۳۹۲»)
                 number = doc.char_span(m.start, m.end, alignment_mode="expand")
-                if number is None:
+                if number is None or _score(doc, number):
                     continue
                 claim = self._claim(doc, m, number, qualifiers, units, matches[k + 1] if k + 1 < len(matches) else None)
                 if claim is None:
@@ -242,6 +244,13 @@ def _contract(span: Span, claim: dict) -> dict:
         **claim,
         "speaker": None,
     }
+
+
+def _score(doc: Doc, number: Span) -> bool:
+    """A match result, «۳ بر صفر», «یک بر یک»: numbers on both sides of «بر»."""
+    after = number.end + 1 < len(doc) and doc[number.end].norm_ == "بر" and doc[number.end + 1].like_num
+    before = number.start >= 2 and doc[number.start - 1].norm_ == "بر" and doc[number.start - 2].like_num
+    return after or before
 
 
 def _year_like(m) -> bool:
