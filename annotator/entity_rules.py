@@ -79,6 +79,10 @@ _SPEECH_FRAME = frozenset(normalize(w) for w in (
     "در", "امروز", "دیروز", "با", "صبح", "عصر", "ظهر", "شب", "شامگاه", "بامداد", "ضمن", "طی", "پیش",
     "افزود", "گفت", "اظهار", "تصریح", "اعلام", "بیان", "تاکید", "خاطرنشان", "یادآور", "عنوان", "ادامه",
     "معتقد", "همچنین", "نیز"))
+# Verbs of saying that follow a speaker's name directly («کاتب گفت»).
+_SAID = frozenset(normalize(w) for w in (
+    "افزود", "گفت", "اظهار", "تصریح", "اعلام", "بیان", "تاکید", "خاطرنشان", "یادآور", "عنوان", "ادامه"))
+_SAID_IN = frozenset(normalize(w) for w in ("گفت‌وگو", "گفتگو", "گفت", "جمع", "مصاحبه", "حاشیه", "نشست"))
 # hazm tags of words that cannot be a surname.
 _FUNCTION_TAGS = frozenset(["P", "CONJ", "PRO", "DET", "POSTP", "NUM", "PR", "PS"])
 
@@ -302,14 +306,30 @@ class EntityRules(SpanRuler):
                 continue
             end = given[start]
             ambiguous = normalize(doc[start:end].text) in self._ambiguous_given
+            last = start  # start of the last given name of the chain
             while end in given and given[end] > end:  # «علی اکبر», «سید محمد»
-                end = given[end]
+                last, end = end, given[end]
             done = end
-            if not self._surname_like(doc, end, markers, after_given=not ambiguous):
-                continue
-            if ambiguous and doc[end].norm_ not in self._surnames and not doc[end].norm_.endswith(self._strong_suffixes):
-                continue
-            done = self._surname_end(doc, end, markers)
+            surname = self._surname_like(doc, end, markers, after_given=not ambiguous) and not (
+                ambiguous and doc[end].norm_ not in self._surnames and not doc[end].norm_.endswith(self._strong_suffixes))
+            if not surname:
+                # A title or a statement right after the name vouches for a
+                # surname the lists do not know («رحیم زارع نماینده مردم
+                # آباده», «غلامرضا کاتب گفت»), or for a given name that is
+                # also a surname («اصغر هدایت، فرماندار فلاورجان»).
+                appos_end = self._appositive_surname(doc, end, markers, strict=ambiguous)
+                if appos_end:
+                    done = appos_end
+                elif last > start and self._apposition_at(doc, end, markers):
+                    done = end
+                    last_norm = doc[last].norm_
+                    found.append(Span(doc, start, end, label="PERSON"))
+                    surnames.add((last_norm,))
+                    continue
+                else:
+                    continue
+            else:
+                done = self._surname_end(doc, end, markers)
             found.append(Span(doc, start, done, label="PERSON"))
             surnames.add(tuple(t.norm_ for t in doc[end:done]))
         for span in self._subject_names(doc, markers, {k for p in found for k in range(p.start, p.end)}):
@@ -354,6 +374,53 @@ class EntityRules(SpanRuler):
                 if j == 0 or not _is_word(doc[j - 1].text) or doc[j - 1].norm_ in _SPEECH_FRAME or j - 1 in taken:
                     out.append(Span(doc, j, j + 1, label="PERSON"))
         return out
+
+    def _apposition_at(self, doc: Doc, k: int, markers: dict) -> bool:
+        """Whether a name ending before token k is followed by what only
+        follows a person: a title in apposition (after «،» or «؛» too) or a
+        verb of saying."""
+        if k >= len(doc):
+            return False
+        titles = markers.get("TITLES", {})
+        t = k + 1 if doc[k].text in ("،", ",", "؛") else k
+        if t in titles:
+            # not a participle that looks like a title («فرستاده شود»)
+            return titles[t] >= len(doc) or not is_verb(doc[titles[t]].norm_)
+        if doc[k].norm_ == "در" and k + 1 < len(doc):  # «… در گفت‌وگو با», «… در جمع خبرنگاران»
+            return doc[k + 1].norm_ in _SAID_IN
+        return doc[k].norm_ in _SAID
+
+    def _appositive_surname(self, doc: Doc, i: int, markers: dict, *, strict: bool = False) -> int:
+        """End of an unlisted surname at token i that a following title or
+        verb of saying vouches for (0 if none): one word, or two when the
+        second is a word hazm does not know («کشتی آرای»). After a given name
+        that is also a common word («پیام», «نظام»), `strict`: the surname
+        must not be a common word either («پیام تسلیت رئیس …»)."""
+        if i >= len(doc):
+            return 0
+        if strict and self._nominal.get(doc[i].norm_) and doc[i].norm_ not in self._surnames:
+            return 0
+        for end in (i + 1, i + 2):
+            if end > len(doc) or not all(self._plain_word(doc, k, markers) for k in range(i, end)):
+                return 0
+            second = doc[i + 1].norm_ if end == i + 2 else ""
+            if second and self._nominal.get(second) and second not in self._surnames and not (
+                    second.endswith(self._suffixes) and second not in self._non_names):
+                return 0
+            if self._apposition_at(doc, end, markers):
+                return end
+        return 0
+
+    def _plain_word(self, doc: Doc, k: int, markers: dict) -> bool:
+        """A word that could be part of a name: not punctuation, a verb, a
+        function word, a title, an organization word or a place."""
+        if self._ends_chain(doc, k) or not _is_word(doc[k].text):
+            return False
+        if any(k in markers.get(m, {}) for m in ("TITLES", "TRIGGERS", "PLACES", "GIVEN_NAMES", "HONORIFICS")):
+            return False
+        if doc[k].norm_ in self._non_names and doc[k].norm_ not in self._surnames:
+            return False
+        return not (self._nominal.get(doc[k].norm_) or frozenset()) & _FUNCTION_TAGS - {"NUM"}
 
     @staticmethod
     def _bare_surnames(doc: Doc, surnames: set[tuple[str, ...]], persons: list[Span]) -> list[Span]:
