@@ -82,13 +82,13 @@ class Claims:
     def __call__(self, doc: Doc) -> Doc:
         claims: list[dict] = []
         spans: list[Span] = []
-        matches = find_numbers(doc.text)
+        text = doc.text  # rebuilt from the tokens at each call: get it once
+        matches = find_numbers(text)
         if matches:
             qualifiers = self._ending_at(doc, self.qualifier_matcher)
             self._qualifier_starts = {start for start, _ in qualifiers.values()}
             units = self._starting_at(doc, self.unit_matcher)
             taken = [(e.start_char, e.end_char) for e in doc.ents]
-            text = doc.text
             for k, m in enumerate(matches):
                 if any(s < m.end and m.start < e for s, e in taken):
                     continue  # a number inside a name («شورای ۵+۱»)
