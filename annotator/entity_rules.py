@@ -83,6 +83,8 @@ _SPEECH_FRAME = frozenset(normalize(w) for w in (
 _SAID = frozenset(normalize(w) for w in (
     "افزود", "گفت", "اظهار", "تصریح", "اعلام", "بیان", "تاکید", "خاطرنشان", "یادآور", "عنوان", "ادامه"))
 _SAID_IN = frozenset(normalize(w) for w in ("گفت‌وگو", "گفتگو", "گفت", "جمع", "مصاحبه", "حاشیه", "نشست"))
+_OPEN_QUOTES = frozenset(["«", '"', "“"])
+_CLOSE_QUOTES = frozenset(["»", '"', "”"])
 # hazm tags of words that cannot be a surname.
 _FUNCTION_TAGS = frozenset(["P", "CONJ", "PRO", "DET", "POSTP", "NUM", "PR", "PS"])
 
@@ -332,9 +334,16 @@ class EntityRules(SpanRuler):
                 done = self._surname_end(doc, end, markers)
             found.append(Span(doc, start, done, label="PERSON"))
             surnames.add(tuple(t.norm_ for t in doc[end:done]))
-        for span in self._subject_names(doc, markers, {k for p in found for k in range(p.start, p.end)}):
+        quoted = self._quoted_names(doc, markers)
+        if quoted:  # the whole name in quotes wins over a part of it («ژان لوک» in «ژان لوک مورو»)
+            found = [p for p in found if not any(q.start <= p.start and p.end <= q.end for q in quoted)]
+        taken = {k for p in found + quoted for k in range(p.start, p.end)}
+        for span in self._subject_names(doc, markers, taken):
             found.append(span)
             surnames.add(tuple(t.norm_ for t in (span[1:] if len(span) > 1 else span)))
+        for span in quoted:  # foreign names: the last word is the one repeated («الربیعی»)
+            found.append(span)
+            surnames.add((span[-1].norm_,))
         if surnames:
             found += self._bare_surnames(doc, surnames, found)
         return found
@@ -373,6 +382,27 @@ class EntityRules(SpanRuler):
             if j >= 0 and j not in taken and doc[j].norm_ in self._surnames and self._surname_like(doc, j, markers):
                 if j == 0 or not _is_word(doc[j - 1].text) or doc[j - 1].norm_ in _SPEECH_FRAME or j - 1 in taken:
                     out.append(Span(doc, j, j + 1, label="PERSON"))
+        return out
+
+    def _quoted_names(self, doc: Doc, markers: dict) -> list[Span]:
+        """A name in quotes followed by a title in apposition: how news
+        introduces foreign people («"نصار الربیعی" رئیس جنبش صدر», «هیثر
+        نوئرت» سخنگوی وزارت خارجه). The quotes stay out of the span."""
+        titles = markers.get("TITLES", {})
+        out = []
+        for i, tok in enumerate(doc):
+            if tok.text not in _OPEN_QUOTES:
+                continue
+            close = next((k for k in range(i + 1, min(i + 6, len(doc))) if doc[k].text in _CLOSE_QUOTES), None)
+            if close is None or close == i + 1 or close + 1 not in titles:
+                continue
+            words = range(i + 1, close)
+            if not all(self._plain_word(doc, k, markers) or k in markers.get("GIVEN_NAMES", {}) for k in words):
+                continue
+            if all(self._nominal.get(doc[k].norm_) and k not in markers.get("GIVEN_NAMES", {})
+                   and doc[k].norm_ not in self._surnames for k in words):
+                continue  # common words in quotes are a term or a title («تحول سلامت»), not a name
+            out.append(Span(doc, i + 1, close, label="PERSON"))
         return out
 
     def _apposition_at(self, doc: Doc, k: int, markers: dict) -> bool:
