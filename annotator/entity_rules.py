@@ -69,6 +69,7 @@ _WA = "و"
 _CONNECTORS = frozenset(normalize(w) for w in ("استان", "شهرستان", "شهر", "کشور", "مردم", "بخش", "منطقه", "جمهوری"))
 # Connectors that may also end a chain on their own («… آموزش و پرورش استان»,
 # «سازمان بهزیستی کشور»): the province or country of the context.
+_PEOPLE = normalize("مردم")
 _FINAL_CONNECTORS = frozenset(normalize(w) for w in ("استان", "کشور", "شهرستان"))
 _REPORTER = frozenset(normalize(w) for w in ("خبرنگار", "خبرنگاران", "گزارشگر"))
 _TITLE_HONORIFIC = "محترم"  # «رئیس جمهوری محترم»
@@ -612,6 +613,15 @@ class EntityRules(SpanRuler):
                 if norm in _CONNECTORS and self._unit_at(i + 1, markers, units):
                     i += 1
                     continue
+                place_end = markers.get("PLACES", {}).get(i + 1)
+                if place_end and norm in (_WA, "،", ",") and any(t.norm_ == _PEOPLE for t in doc[start:i]):
+                    i = end = place_end  # a constituency of several towns: «نماینده مردم آباده، بوانات و خرم‌بید»
+                    continue
+                if (norm == _WA and i + 3 < len(doc) and doc[i + 2].norm_ == "در" and doc[i + 3].norm_ == "مجلس"
+                        and any(t.norm_ == _PEOPLE for t in doc[start:i]) and self._plain_word(doc, i + 1, markers)
+                        and not self._nominal.get(doc[i + 1].norm_)):
+                    end = i + 2  # the last town of it, before «در مجلس», even when no list has it
+                    break
                 if norm in _FINAL_CONNECTORS or norm == _TITLE_HONORIFIC:
                     end = i + 1
                 break
