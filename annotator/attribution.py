@@ -30,6 +30,8 @@ from .lexicons import DATA_DIR, phrase_variants, read_patterns, write_jsonl
 
 MARKERS = ("REPORT", "ACCORDING_TO", "SOURCE", "ANAPHOR")
 _SPEAKER_LABELS = ("PERSON", "OFFICIAL", "ORG", "MINISTRY")
+# Mentions that, opening a sentence, make its subject the one «وی» refers to.
+_SUBJECT_LABELS = ("PERSON", "OFFICIAL")
 _QUOTE_OPENERS = frozenset([":", "«", "\""])
 # What may stand right before a subject: a comma ends the adverbial or
 # source phrase before it («در ادامه، X گفت», «به گزارش ایرنا، X گفت»).
@@ -124,6 +126,11 @@ class Attribution:
                         quote = speaker
             if inline is not None:
                 last = quote = inline
+            elif not verbs and not according and in_sent and in_sent[0].start == first \
+                    and in_sent[0].label_ in _SUBJECT_LABELS:
+                # A person who opens a sentence is its subject, and the one a
+                # later «وی» means («اصغر هدایت … ارائه کرد. وی در ادامه گفت»).
+                last = self._resolve(in_sent[0], last)
             if headline_now is not None and not verbs:
                 quote = quote or headline_now
         return doc
