@@ -25,8 +25,9 @@ import json
 from pathlib import Path
 from typing import Iterable, Optional
 
+import numpy
 import srsly
-from spacy.attrs import NORM
+from spacy.attrs import NORM, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import SpanRuler
@@ -390,10 +391,13 @@ class EntityRules(SpanRuler):
         introduces foreign people («"نصار الربیعی" رئیس جنبش صدر», «هیثر
         نوئرت» سخنگوی وزارت خارجه). The quotes stay out of the span."""
         titles = markers.get("TITLES", {})
+        if not titles:
+            return []
+        strings = doc.vocab.strings
+        opens = [strings.add(q) for q in _OPEN_QUOTES]
         out = []
-        for i, tok in enumerate(doc):
-            if tok.text not in _OPEN_QUOTES:
-                continue
+        # Hashes, not Token objects: this looks at every token of every document.
+        for i in numpy.flatnonzero(numpy.isin(doc.to_array(ORTH), opens)).tolist():
             close = next((k for k in range(i + 1, min(i + 6, len(doc))) if doc[k].text in _CLOSE_QUOTES), None)
             if close is None or close == i + 1 or close + 1 not in titles:
                 continue
