@@ -25,7 +25,6 @@ import json
 from pathlib import Path
 from typing import Iterable, Optional
 
-import numpy
 import srsly
 from spacy.attrs import NORM, ORTH
 from spacy.language import Language
@@ -394,10 +393,10 @@ class EntityRules(SpanRuler):
         if not titles:
             return []
         strings = doc.vocab.strings
-        opens = [strings.add(q) for q in _OPEN_QUOTES]
+        opens = {strings.add(q) for q in _OPEN_QUOTES}
         out = []
         # Hashes, not Token objects: this looks at every token of every document.
-        for i in numpy.flatnonzero(numpy.isin(doc.to_array(ORTH), opens)).tolist():
+        for i in [k for k, h in enumerate(doc.to_array(ORTH).tolist()) if h in opens]:
             close = next((k for k in range(i + 1, min(i + 6, len(doc))) if doc[k].text in _CLOSE_QUOTES), None)
             if close is None or close == i + 1 or close + 1 not in titles:
                 continue
