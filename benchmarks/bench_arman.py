@@ -1,7 +1,8 @@
 """ARMAN fold 1 benchmark: train on train_fold1.txt, evaluate on test_fold1.txt.
 
     python benchmarks/bench_arman.py [--config models/arman.cfg] [--vectors]
-        [--full-train] [--set section.key=value ...] [--name NAME] [--out DIR]
+        [--pretrain-minutes N] [--dev-fraction F] [--full-train]
+        [--set section.key=value ...] [--name NAME] [--out DIR]
 
 Steps, each with spaCy's own machinery:
 1. convert train_fold1 (token-per-line IOB, six labels) with our tokenizer
@@ -11,11 +12,18 @@ Steps, each with spaCy's own machinery:
 2. with `--vectors`, train floret vectors (NORM-keyed, subword-hashed) on the
    Fars News paragraphs plus the *training* sentences (never the test set),
    needs the optional `floret` package;
-3. train with `spacy train` (spacy.cli.train.train) on `models/arman.cfg`;
-4. score model-best on test_fold1 with spaCy's scorer against the corpus'
+3. with `--pretrain-minutes N`, run `spacy pretrain` (characters objective,
+   `models/arman_pretrain.cfg` merged into the training config, so the
+   pretrained tok2vec is the one trained next) on the same raw text as the
+   vectors (Fars News + train sentences, never the test set) for N minutes of
+   wall time, then stop it (SIGINT: spaCy saves model-last.bin) and load those
+   weights through `[initialize] init_tok2vec`;
+4. train with `spacy train` (spacy.cli.train.train) on `models/arman.cfg`;
+5. score model-best on test_fold1 with spaCy's scorer against the corpus'
    own tokenization (no gold entity lost to alignment), and time inference.
 
-Publish: entity P/R/F overall and per label, training wall time and CPU time
+Publish: entity P/R/F overall and per label, wall and CPU time of vectors +
+pretraining + training (total) and of training alone
 (spaCy trains on one thread; on a shared machine CPU time is the better guide
 to the time on an idle 2-core machine), inference words/s (ARMAN tokens per
 second of `nlp.pipe`, batch 256, after a warm-up). A row is appended to
@@ -55,6 +63,38 @@ def fars_texts() -> list[str]:
     return out
 
 
+def run_pretrain(config_path: Path, texts: list[str], out: Path, minutes: float) -> Path:
+    """`spacy pretrain` of the config's tok2vec on `texts`, stopped after
+    `minutes` of wall time. Returns the weights for `init_tok2vec`."""
+    import signal
+    import subprocess
+
+    import srsly
+    from spacy import util
+
+    out.mkdir(parents=True, exist_ok=True)
+    raw = out / "raw.jsonl"
+    srsly.write_jsonl(raw, ({"text": t} for t in texts if t.strip()))
+    config = util.load_config(config_path, interpolate=False)
+    config = config.merge(util.load_config(ROOT / "models" / "arman_pretrain.cfg", interpolate=False))
+    config["paths"]["raw_text"] = str(raw)
+    pre_config = out / "config.cfg"
+    config.to_disk(pre_config)
+    weights = out / "weights"
+    with (out / "pretrain.log").open("w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "spacy", "pretrain", str(pre_config), str(weights)],
+                                stdout=log, stderr=subprocess.STDOUT)
+        try:
+            proc.wait(timeout=minutes * 60)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGINT)  # KeyboardInterrupt: spaCy writes model-last.bin and exits
+            proc.wait()
+    last = weights / "model-last.bin"
+    if not last.exists():
+        raise RuntimeError(f"spacy pretrain wrote no model-last.bin, see {out / 'pretrain.log'}")
+    return last
+
+
 def main(argv: list[str] | None = None) -> dict:
     import spacy
 
@@ -70,7 +110,11 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--vectors", action="store_true", help="train floret vectors on Fars News + train text")
     ap.add_argument("--vectors-path", type=Path, default=None, help="use these spaCy vectors instead")
     ap.add_argument("--vector-dim", type=int, default=128)
+    ap.add_argument("--vector-epochs", type=int, default=10, help="floret training epochs")
+    ap.add_argument("--vector-bucket", type=int, default=50000, help="floret subword hash rows (the vectors table size)")
     ap.add_argument("--init-tok2vec", type=Path, default=None, help="pretrained weights from spacy pretrain")
+    ap.add_argument("--pretrain-minutes", type=float, default=0,
+                    help="run spacy pretrain (models/arman_pretrain.cfg) for this many minutes first")
     ap.add_argument("--full-train", action="store_true", help="train on all of train_fold1 (dev = a slice of it)")
     ap.add_argument("--dev-fraction", type=float, default=0.1)
     ap.add_argument("--set", dest="overrides", action="append", default=[], help="config override key=value")
@@ -100,10 +144,12 @@ def main(argv: list[str] | None = None) -> dict:
 
     # 2. vectors
     vectors = args.vectors_path
+    # unlabelled text for vectors and pretraining: Fars News + train sentences (never test)
+    texts = fars_texts() + [" ".join(w for w, _ in s) for s in read_iob(ARMAN / "train_fold1.txt")]
     if args.vectors and not vectors and not args.skip_train:
         t0 = time.perf_counter()
-        texts = fars_texts() + [" ".join(w for w, _ in s) for s in read_iob(ARMAN / "train_fold1.txt")]
-        vectors = build_floret_vectors(texts, work / "vectors", dim=args.vector_dim)
+        vectors = build_floret_vectors(texts, work / "vectors", dim=args.vector_dim, epoch=args.vector_epochs,
+                                       bucket=args.vector_bucket)
         result["vectors_seconds"] = round(time.perf_counter() - t0, 1)
         print(f"vectors: {vectors} in {result['vectors_seconds']} s", flush=True)
     if vectors:
@@ -112,8 +158,18 @@ def main(argv: list[str] | None = None) -> dict:
     if args.init_tok2vec:
         overrides["paths.init_tok2vec"] = str(args.init_tok2vec)
 
-    # 3. train
+    # 3. pretrain (the tok2vec of the training config, so it needs the config first)
     config_path = write_config(args.config, work / "config.cfg", overrides=overrides)
+    if args.pretrain_minutes and not args.skip_train:
+        t0, c0 = time.perf_counter(), cpu_seconds()
+        weights = run_pretrain(config_path, texts, work / "pretrain", args.pretrain_minutes)
+        result["pretrain_seconds"] = round(time.perf_counter() - t0, 1)
+        result["pretrain_cpu_seconds"] = round(cpu_seconds() - c0, 1)
+        print(f"pretrain: {weights} in {result['pretrain_seconds']} s", flush=True)
+        overrides["paths.init_tok2vec"] = str(weights)
+        config_path = write_config(args.config, work / "config.cfg", overrides=overrides)
+
+    # 4. train
     if not args.skip_train:
         t0, c0 = time.perf_counter(), cpu_seconds()
         run_spacy_train(config_path, work)
@@ -122,7 +178,7 @@ def main(argv: list[str] | None = None) -> dict:
     result["total_seconds"] = round(time.perf_counter() - wall0, 1)
     result["total_cpu_seconds"] = round(cpu_seconds() - cpu0, 1)
 
-    # 4. evaluate on the test fold, reference = the corpus' own tokens
+    # 5. evaluate on the test fold, reference = the corpus' own tokens
     model = spacy.load(work / "model-best")
     gold = [GoldDoc(ref.text, ref) for ref in iob_reference_docs(model, ARMAN / "test_fold1.txt")]
     list(model.pipe([g.text for g in gold[:200]], batch_size=256))  # warm-up
@@ -151,7 +207,9 @@ def main(argv: list[str] | None = None) -> dict:
                          "|---|---|---|---|---|---|---|---|\n", encoding="utf-8")
     with table.open("a", encoding="utf-8") as f:
         f.write(f"| {result['name']} | {Path(args.config).name} {' '.join(args.overrides)}"
-                f"{' +floret vectors' if vectors else ''}{' full-train' if args.full_train else ''} | "
+                f"{' +floret vectors' if vectors else ''}"
+                f"{f' +pretrain {args.pretrain_minutes:g} min' if args.pretrain_minutes else ''}"
+                f"{' full-train' if args.full_train else f' dev {args.dev_fraction:g}'} | "
                 f"{100 * ents['p']:.2f} | {100 * ents['r']:.2f} | {100 * ents['f']:.2f} | "
                 f"{result.get('train_seconds', 0) / 60:.1f} | {result.get('train_cpu_seconds', 0) / 60:.1f} | "
                 f"{scores['words_per_second']:.0f} |\n")
