@@ -75,14 +75,14 @@ _REPORTER = frozenset(normalize(w) for w in ("خبرنگار", "خبرنگارا
 _TITLE_HONORIFIC = "محترم"  # «رئیس جمهوری محترم»
 # Words numbered inside a name or a title: «منطقه ۲۰», «شعبه ۱۱۳», «ناحیه ۲».
 _NUMBERED = frozenset(normalize(w) for w in ("منطقه", "ناحیه", "شعبه", "بخش", "واحد", "پایگاه", "حوزه", "ستاد"))
-# Words that follow a speaker's name: «… امروز در گفت‌وگو با …», «… افزود».
-_SPEECH_FRAME = frozenset(normalize(w) for w in (
-    "در", "امروز", "دیروز", "با", "صبح", "عصر", "ظهر", "شب", "شامگاه", "بامداد", "ضمن", "طی", "پیش",
-    "افزود", "گفت", "اظهار", "تصریح", "اعلام", "بیان", "تاکید", "خاطرنشان", "یادآور", "عنوان", "ادامه",
-    "معتقد", "همچنین", "نیز"))
 # Verbs of saying that follow a speaker's name directly («کاتب گفت»).
 _SAID = frozenset(normalize(w) for w in (
     "افزود", "گفت", "اظهار", "تصریح", "اعلام", "بیان", "تاکید", "خاطرنشان", "یادآور", "عنوان", "ادامه"))
+# Words that follow a speaker's name: «… امروز در گفت‌وگو با …», «… افزود».
+_SPEECH_FRAME = _SAID | frozenset(normalize(w) for w in (
+    "در", "امروز", "دیروز", "با", "صبح", "عصر", "ظهر", "شب", "شامگاه", "بامداد", "ضمن", "طی", "پیش",
+    "معتقد", "همچنین", "نیز"))
+# «… در گفت‌وگو با», «… در جمع خبرنگاران»: the frame of a statement after a name.
 _SAID_IN = frozenset(normalize(w) for w in ("گفت‌وگو", "گفتگو", "گفت", "جمع", "مصاحبه", "حاشیه", "نشست"))
 _OPEN_QUOTES = frozenset(["«", '"', "“"])
 _CLOSE_QUOTES = frozenset(["»", '"', "”"])
@@ -324,10 +324,8 @@ class EntityRules(SpanRuler):
                 if appos_end:
                     done = appos_end
                 elif last > start and self._apposition_at(doc, end, markers):
-                    done = end
-                    last_norm = doc[last].norm_
                     found.append(Span(doc, start, end, label="PERSON"))
-                    surnames.add((last_norm,))
+                    surnames.add((doc[last].norm_,))
                     continue
                 else:
                     continue
