@@ -73,8 +73,9 @@ _PEOPLE = normalize("مردم")
 _FINAL_CONNECTORS = frozenset(normalize(w) for w in ("استان", "کشور", "شهرستان"))
 _REPORTER = frozenset(normalize(w) for w in ("خبرنگار", "خبرنگاران", "گزارشگر"))
 _TITLE_HONORIFIC = "محترم"  # «رئیس جمهوری محترم»
-# Words numbered inside a name or a title: «منطقه ۲۰», «شعبه ۱۱۳», «ناحیه ۲».
-_NUMBERED = frozenset(normalize(w) for w in ("منطقه", "ناحیه", "شعبه", "بخش", "واحد", "پایگاه", "حوزه", "ستاد"))
+# Words numbered inside a name or a title: «منطقه ۲۰», «شعبه ۱۱۳», «ناحیه ۲»,
+# «اصل ۵۰» (an article of the constitution: «فراکسیون اصل ۵۰»).
+_NUMBERED = frozenset(normalize(w) for w in ("منطقه", "ناحیه", "شعبه", "بخش", "واحد", "پایگاه", "حوزه", "ستاد", "اصل"))
 # Verbs of saying that follow a speaker's name directly («کاتب گفت»).
 _SAID = frozenset(normalize(w) for w in (
     "افزود", "گفت", "اظهار", "تصریح", "اعلام", "بیان", "تاکید", "خاطرنشان", "یادآور", "عنوان", "ادامه"))
@@ -553,6 +554,9 @@ class EntityRules(SpanRuler):
                 break
             if norm in _NUMBERED and i + 1 < len(doc) and doc[i + 1].is_digit:
                 i = end = i + 2  # «دادگاه … شعبه ۱۱۳»
+                continue
+            if i == first and i > 0 and doc[i].is_digit and doc[i - 1].norm_ in _NUMBERED:
+                i = end = i + 1  # the number of a head that ends in «منطقه»: «شهرداری منطقه ۲۰»
                 continue
             if self._ends_chain(doc, i):
                 break
