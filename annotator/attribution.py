@@ -196,11 +196,15 @@ class Attribution:
     def _cited(self, according: tuple[int, int], in_sent: list[Span], last: Optional[Span]) -> Optional[Span]:
         """The mention right after «به گفته», «از نگاه» …"""
         for m in in_sent:
-            # allow an honorific between («به گفته دکتر زهرا موسوی»)
-            if according[1] <= m.start <= according[1] + 2 and not any(
-                t.is_punct for t in m.doc[according[1]:m.start]
-            ):
+            gap = m.start - according[1]
+            if gap < 0 or gap > 2 or any(t.is_punct for t in m.doc[according[1]:m.start]):
+                continue
+            if gap == 0 or m.label_ == "PERSON":  # an honorific between: «به گفته دکتر زهرا موسوی»
                 return self._resolve(m, last)
+            # An organization after other words is part of a description of
+            # the speaker, who news re-describes by title («مددی … به گفته
+            # عضو ناظر شورای رقابت»): the current speaker, not the organization.
+            return last
         return None
 
     def _for_claim(self, claim: dict, according: list, cited: list, verb_speakers: dict,
