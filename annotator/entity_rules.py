@@ -507,6 +507,8 @@ class EntityRules(SpanRuler):
                 end, anchored = self._chain(doc, trig_end, markers, units, person_starts, start)
             if end == trig_end or (plural and not anchored) or (known is not None and end <= known.end):
                 continue
+            if plural and end == trig_end + 1 and doc[trig_end].norm_ in _FINAL_CONNECTORS:
+                continue  # «باشگاه‌های کشور», «دانشگاه‌های استان»: all of them, not a name
             found.append(Span(doc, start, end, label="ORG"))
         return found
 
