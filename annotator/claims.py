@@ -138,6 +138,9 @@ class Claims:
                 return None
             if found is None and _year_like(m):
                 return None  # «که 2014 بدترین سال بود»: a year, counting nothing
+            if found is None and qualifier == "exact" and m.value is not None and m.value < 1000 \
+                    and not any(ch.isdigit() for ch in number.text):
+                return None  # a number word counting nothing: «به صفر رساند», «به گزارش ورزش سه»
             if found is not None and found[1] == "count" and start == number.start and self._names_a_year(doc, m, number):
                 return None
             if found is not None:

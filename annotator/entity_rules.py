@@ -70,6 +70,7 @@ _CONNECTORS = frozenset(normalize(w) for w in ("استان", "شهرستان", "
 # Connectors that may also end a chain on their own («… آموزش و پرورش استان»,
 # «سازمان بهزیستی کشور»): the province or country of the context.
 _PEOPLE = normalize("مردم")
+_ALI = normalize("علی")
 _FINAL_CONNECTORS = frozenset(normalize(w) for w in ("استان", "کشور", "شهرستان"))
 _REPORTER = frozenset(normalize(w) for w in ("خبرنگار", "خبرنگاران", "گزارشگر"))
 _TITLE_HONORIFIC = "محترم"  # «رئیس جمهوری محترم»
@@ -310,6 +311,10 @@ class EntityRules(SpanRuler):
                 continue
             end = given[start]
             ambiguous = normalize(doc[start:end].text) in self._ambiguous_given
+            if end < len(doc) and doc[start].norm_ == _ALI and end == start + 1 and doc[end].norm_.startswith("ال") \
+                    and not doc[end].norm_.startswith("الله") and doc[end].norm_ not in self._surnames \
+                    and not self._apposition_at(doc, end + 1, markers):
+                continue  # the Arabic preposition in a quoted verse: «علی البر و التقوی»
             last = start  # start of the last given name of the chain
             while end in given and given[end] > end:  # «علی اکبر», «سید محمد»
                 last, end = end, given[end]
