@@ -41,12 +41,12 @@ def scores(nlp, tmp_path_factory):
 
 
 def test_entities_on_real_news(scores):
-    assert scores["ent_strict_f1"] >= 0.8, scores
+    assert scores["ent_strict_f1"] >= 0.86, scores
     for label in ("ORG", "OFFICIAL", "MINISTRY"):
-        assert scores[f"ent_{label}"]["f"] >= 0.75, (label, scores)
+        assert scores[f"ent_{label}"]["f"] >= 0.8, (label, scores)
 
 
 def test_claims_on_real_news(scores):
-    assert scores["claim_detect"]["f"] >= 0.93, scores
+    assert scores["claim_detect"]["f"] >= 0.97, scores
     assert scores["claim_value_acc"] >= 0.98, scores
-    assert scores["claim_speaker_acc"] >= 0.8, scores
+    assert scores["claim_speaker_acc"] >= 0.88, scores
