@@ -30,6 +30,7 @@ UNIT_KINDS = ("money", "measure", "percent")
 # Units that make a number a duration or a date, not a claim («۱۰ سال»).
 NOT_CLAIM_UNITS = ("duration", "date")
 _MAX_UNIT_WORDS = 4
+_TON = "تن"  # a ton, or a person («۶۰ تن کشته شدند»)
 _ADJ_SUFFIXES = ("ی", "یی", "ای")  # «هکتاری», «درصدی», «تومانی»
 # Nouns after which a number is a count even when it looks like a year.
 _COUNT_CONTEXT = frozenset(["تعداد", "مجموع", "مجموعا", "رقم", "عدد", "جمعا", "حدود", "تنها", "فقط"])
@@ -60,10 +61,15 @@ class Claims:
             qualifiers=read_patterns(data / "qualifiers.jsonl", labels=QUALIFIERS),
             units=read_patterns(data / "units.jsonl", labels=UNIT_KINDS + NOT_CLAIM_UNITS),
             unit_stops=read_list(data / "unit_stops.txt"),
+            people_context=read_list(data / "people_context.txt"),
         )
 
-    def set_lexicons(self, *, qualifiers: list[dict], units: list[dict], unit_stops: list[str]) -> None:
-        self.lexicons = {"qualifiers": qualifiers, "units": units, "unit_stops": unit_stops}
+    def set_lexicons(self, *, qualifiers: list[dict], units: list[dict], unit_stops: list[str],
+                     people_context: list[str] | None = None) -> None:
+        if people_context is None:  # a pipeline saved before this list existed
+            people_context = read_list(DATA_DIR / "people_context.txt")
+        self.lexicons = {"qualifiers": qualifiers, "units": units, "unit_stops": unit_stops,
+                         "people_context": people_context}
         make_doc = self.nlp.make_doc
         self.qualifier_matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
         for p in qualifiers:
@@ -78,6 +84,7 @@ class Claims:
             if len(doc) == 1:
                 self.unit_words.setdefault(doc[0].norm_, p["label"])
         self.unit_stops = frozenset(t.norm_ for w in unit_stops for t in make_doc(w))
+        self.people_context = frozenset(t.norm_ for w in people_context for t in make_doc(w))
 
     def __call__(self, doc: Doc) -> Doc:
         claims: list[dict] = []
@@ -145,6 +152,9 @@ class Claims:
                 return None
             if found is not None:
                 end, kind, unit = found
+                if kind == "measure" and doc[end - 1].norm_ == _TON and (m.value or m.high or 0) < 10000 \
+                        and self._people_follow(doc, end):
+                    kind = "count"  # «۶۰ تن در این حادثه کشته شدند»: persons, not tons
         return {"_start": start, "_end": end, "value": m.value, "low": m.low, "high": m.high,
                 "qualifier": qualifier, "kind": kind, "unit": unit}
 
@@ -184,6 +194,16 @@ class Claims:
                 break
             end += 1
         return end, "count", doc[i:end].text
+
+    def _people_follow(self, doc: Doc, i: int) -> bool:
+        """Whether a word of people_context.txt comes within five words of
+        token i, in the same clause."""
+        for tok in doc[i:i + 5]:
+            if tok.is_punct:
+                return False
+            if tok.norm_ in self.people_context:
+                return True
+        return False
 
     def _noun_word(self, doc: Doc, i: int, *, first: bool = False) -> bool:
         """A word that can be (part of) a counted noun phrase. Nouns that

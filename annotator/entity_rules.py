@@ -486,6 +486,8 @@ class EntityRules(SpanRuler):
         norm = doc[nxt].norm_
         if norm in self._strong_suffixes and not self._ends_chain(doc, nxt):
             return nxt + 1  # a surname suffix written apart («نژاد», «پور»)
+        if norm.endswith("ی") and norm[-2:-1] in ("و", "ا") and self._nominal.get(norm[:-1]):
+            return nxt  # a noun with its ezafe «-ی» opens what follows: «کریم قنبری پاسخگوی سوالات»
         if self._surname_like(doc, nxt, markers) and (
             norm in self._surnames or (norm.endswith(self._suffixes) and not self._nominal.get(norm))
         ):
