@@ -70,6 +70,8 @@ _CONNECTORS = frozenset(normalize(w) for w in ("استان", "شهرستان", "
 # Connectors that may also end a chain on their own («… آموزش و پرورش استان»,
 # «سازمان بهزیستی کشور»): the province or country of the context.
 _PEOPLE = normalize("مردم")
+_FAQIH = normalize("فقیه")  # «ولی فقیه»
+_REPRESENTATIVE = frozenset(normalize(w) for w in ("نماینده", "نمایندگی"))
 _ALI = normalize("علی")
 _FINAL_CONNECTORS = frozenset(normalize(w) for w in ("استان", "کشور", "شهرستان"))
 _REPORTER = frozenset(normalize(w) for w in ("خبرنگار", "خبرنگاران", "گزارشگر"))
@@ -610,6 +612,9 @@ class EntityRules(SpanRuler):
         if start in units and units[start].label_ == "OFFICIAL":
             # A title complete on its own («رئیس‌جمهور») may still take a place.
             i = end = max(i, units[start].end)
+        elif doc[i - 1].norm_.endswith(_FAQIH):
+            # «نماینده ولی فقیه» is complete on its own.
+            end = i
         free = 0
         while i < len(doc) and i - start < _MAX_CHAIN:
             unit_end = self._unit_at(i, markers, units)
@@ -624,6 +629,13 @@ class EntityRules(SpanRuler):
                 # After what the title is attached to, only a connector and a
                 # place («… استان فارس») may follow, not free words.
                 norm = doc[i].norm_
+                if norm == "در" and doc[end - 1].norm_.endswith(_FAQIH) and i + 1 < len(doc) \
+                        and any(t.norm_ in _REPRESENTATIVE for t in doc[start:end]):
+                    # «نماینده ولی فقیه در استان گیلان», «… در سپاه»
+                    place = self._unit_at(i + 2 if doc[i + 1].norm_ in _CONNECTORS else i + 1, markers, units)
+                    if place:
+                        end = place
+                    break
                 if norm in _CONNECTORS and self._unit_at(i + 1, markers, units):
                     i += 1
                     continue
