@@ -373,7 +373,8 @@ class EntityRules(SpanRuler):
             if i + 2 >= len(doc) or i in taken or i + 1 in taken:
                 continue
             first, nxt = doc[i], doc[i + 2]
-            if not _is_word(first.text) or self._nominal.get(first.norm_) or self._ends_chain(doc, i):
+            if not _is_word(first.text) or self._nominal.get(first.norm_) or self._ends_chain(doc, i) \
+                    or first.norm_ in self._plural_titles:  # «وزرای امور مالی، خارجه و دفاع»
                 continue
             if any(i in markers.get(k, {}) for k in ("TITLES", "TRIGGERS", "PLACES", "HONORIFICS")):
                 continue
@@ -404,7 +405,11 @@ class EntityRules(SpanRuler):
         # Hashes, not Token objects: this looks at every token of every document.
         for i in [k for k, h in enumerate(doc.to_array(ORTH).tolist()) if h in opens]:
             close = next((k for k in range(i + 1, min(i + 6, len(doc))) if doc[k].text in _CLOSE_QUOTES), None)
-            if close is None or close == i + 1 or close + 1 not in titles:
+            if close is None or close == i + 1:
+                continue
+            # a comma may stand between: «"نائوتوکان"، نخست‌وزیر ژاپن»
+            after = close + 2 if close + 1 < len(doc) and doc[close + 1].text in ("،", ",") else close + 1
+            if after not in titles:
                 continue
             words = range(i + 1, close)
             if not all(self._plain_word(doc, k, markers) or k in markers.get("GIVEN_NAMES", {}) for k in words):
