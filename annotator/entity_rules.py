@@ -70,6 +70,7 @@ _CONNECTORS = frozenset(normalize(w) for w in ("استان", "شهرستان", "
 # Connectors that may also end a chain on their own («… آموزش و پرورش استان»,
 # «سازمان بهزیستی کشور»): the province or country of the context.
 _PEOPLE = normalize("مردم")
+_DIRECTIONS = frozenset(normalize(w) for w in ("شرق", "غرب", "شمال", "جنوب"))
 _FAQIH = normalize("فقیه")  # «ولی فقیه»
 _REPRESENTATIVE = frozenset(normalize(w) for w in ("نماینده", "نمایندگی"))
 _ALI = normalize("علی")
@@ -643,6 +644,10 @@ class EntityRules(SpanRuler):
                     break
                 if norm in _CONNECTORS and self._unit_at(i + 1, markers, units):
                     i += 1
+                    continue
+                if norm in _DIRECTIONS and i + 2 < len(doc) and doc[i + 1].norm_ in _CONNECTORS \
+                        and self._unit_at(i + 2, markers, units):
+                    i += 2  # «فرمانده پلیس راهور شرق استان تهران»
                     continue
                 place_end = markers.get("PLACES", {}).get(i + 1)
                 if place_end and norm in (_WA, "،", ",") and any(t.norm_ == _PEOPLE for t in doc[start:i]):

@@ -10,7 +10,8 @@ it cheap enough for batch jobs.
 from __future__ import annotations
 
 from hazm.constants import NUMBERS_DST, NUMBERS_SRC, TRANSLATION_DST, TRANSLATION_SRC
-from spacy.attrs import NORM
+from spacy.attrs import LIKE_NUM, NORM
+from spacy.lang.fa.lex_attrs import like_num as _fa_like_num
 from spacy.vocab import Vocab
 
 # Characters removed from the norm: diacritics (harakat, superscript alef,
@@ -73,10 +74,18 @@ def normalize(text: str) -> str:
 
 
 def install_norms(vocab: Vocab) -> None:
-    """Make `normalize` the vocab's NORM getter (computed once per word type).
+    """Make `normalize` the vocab's NORM getter (computed once per word type),
+    and `like_num` its LIKE_NUM getter.
 
     Lexemes created before the call keep their old norm, so this must run
     before the first document is made, which is why the tokenizer factory
     calls it.
     """
     vocab.lex_attr_getters[NORM] = normalize
+    vocab.lex_attr_getters[LIKE_NUM] = like_num
+
+
+def like_num(text: str) -> bool:
+    """spaCy's Persian `like_num`, also for Arabic letter forms («يك»,
+    «سيصد») and mixed digit sets, which it misses on the raw text."""
+    return _fa_like_num(text) or _fa_like_num(normalize(text))

@@ -89,6 +89,14 @@ def test_norm_keeps_text(tokenizer_nlp):
     assert [t.norm_ for t in doc] == ["رییس", "بانک", "مرکزی", "۳۱", "سازمانهای"]
 
 
+def test_like_num_sees_through_letter_and_digit_variants(tokenizer_nlp):
+    # spaCy's Persian like_num misses the Arabic letter forms on the raw text
+    doc = tokenizer_nlp("ستاد موسوي يك امر طبيعي است و سيصد و ٢٠ نفر و ۲۰ تن آمدند")
+    nums = [t.text for t in doc if t.like_num]
+    assert nums == ["يك", "سيصد", "٢٠", "۲۰"]
+    assert doc.text == "ستاد موسوي يك امر طبيعي است و سيصد و ٢٠ نفر و ۲۰ تن آمدند"
+
+
 def test_norm_is_cached_per_word_type(tokenizer_nlp):
     """A norm is a lexeme attribute: computed once per word type."""
     from annotator import normalizer
