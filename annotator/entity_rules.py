@@ -69,7 +69,9 @@ _WA = "و"
 _CONNECTORS = frozenset(normalize(w) for w in ("استان", "شهرستان", "شهر", "کشور", "مردم", "بخش", "منطقه", "جمهوری"))
 # Connectors that may also end a chain on their own («… آموزش و پرورش استان»,
 # «سازمان بهزیستی کشور»): the province or country of the context.
-_PEOPLE = normalize("مردم")
+# Words after which a title may name several towns: «نماینده مردم آباده،
+# بوانات و خرم‌بید», «مدیر منابع آب شهرستان فارسان و کوهرنگ».
+_CONSTITUENCY = frozenset(normalize(w) for w in ("مردم", "شهرستان", "شهرستان‌های", "شهرهای"))
 _DIRECTIONS = frozenset(normalize(w) for w in ("شرق", "غرب", "شمال", "جنوب"))
 _FAQIH = normalize("فقیه")  # «ولی فقیه»
 _REPRESENTATIVE = frozenset(normalize(w) for w in ("نماینده", "نمایندگی"))
@@ -650,11 +652,11 @@ class EntityRules(SpanRuler):
                     i += 2  # «فرمانده پلیس راهور شرق استان تهران»
                     continue
                 place_end = markers.get("PLACES", {}).get(i + 1)
-                if place_end and norm in (_WA, "،", ",") and any(t.norm_ == _PEOPLE for t in doc[start:i]):
+                if place_end and norm in (_WA, "،", ",") and any(t.norm_ in _CONSTITUENCY for t in doc[start:i]):
                     i = end = place_end  # a constituency of several towns: «نماینده مردم آباده، بوانات و خرم‌بید»
                     continue
                 if (norm == _WA and i + 3 < len(doc) and doc[i + 2].norm_ == "در" and doc[i + 3].norm_ == "مجلس"
-                        and any(t.norm_ == _PEOPLE for t in doc[start:i]) and self._plain_word(doc, i + 1, markers)
+                        and any(t.norm_ in _CONSTITUENCY for t in doc[start:i]) and self._plain_word(doc, i + 1, markers)
                         and not self._nominal.get(doc[i + 1].norm_)):
                     end = i + 2  # the last town of it, before «در مجلس», even when no list has it
                     break
