@@ -27,7 +27,6 @@ import hashlib
 import json
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from bench_pipeline import _tree_memory_kb, build_corpus, freeze_code  # noqa: E402
+from bench_pipeline import build_corpus, freeze_code, run_watched  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "dask.md"
 
@@ -49,27 +48,8 @@ def run(input_path: Path, workdir: Path, label: str, extra: list[str], code: Pat
         sys.executable, "-m", "annotator", "annotate", str(input_path), "-o", str(out),
         "--quiet", "--stats", str(stats), "--errors", str(workdir / f"errors-{label}.jsonl"), *extra,
     ]
-    env = dict(os.environ)
-    if code is not None:
-        env["PYTHONPATH"] = os.pathsep.join([str(code), *filter(None, [env.get("PYTHONPATH")])])
     load_before = os.getloadavg()[0]
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=workdir, env=env)
-    tree_peak = 0
-    hwm: dict[int, int] = {}
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        total, peaks = _tree_memory_kb(proc.pid)
-        tree_peak = max(tree_peak, total)
-        for p, kb in peaks.items():
-            hwm[p] = max(hwm.get(p, 0), kb)
-        time.sleep(0.2)
-    wall = time.perf_counter() - start
-    rc = os.waitstatus_to_exitcode(status)
-    if rc != 0:
-        sys.exit(f"{' '.join(cmd)} failed with exit code {rc}")
+    watched = run_watched(cmd, workdir, code)
     summary = json.loads(stats.read_text(encoding="utf-8"))
     digest = hashlib.sha256()
     with open(out, "rb") as fh:
@@ -79,15 +59,10 @@ def run(input_path: Path, workdir: Path, label: str, extra: list[str], code: Pat
     out.unlink()
     return {
         "label": label,
-        "wall": wall,
         "summary": summary,
         "sha256": digest.hexdigest(),
         "output_mb": size / 1e6,
-        "rss_main_mb": hwm.get(proc.pid, 0) / 1024,
-        # (the resource tracker and other helpers are small; the largest child is a worker)
-        "rss_worker_mb": max((kb for p, kb in hwm.items() if p != proc.pid), default=0) / 1024,
-        "rss_tree_mb": tree_peak / 1024,
-        "cpu": usage.ru_utime + usage.ru_stime,
+        **watched,
         "load_before": load_before,
         "load_after": os.getloadavg()[0],
     }

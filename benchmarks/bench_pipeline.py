@@ -152,14 +152,12 @@ def freeze_code(workdir: Path) -> Path:
     return code
 
 
-def run_cli(input_path: Path, workdir: Path, n_process: int, batch_size: int, code: Path | None = None) -> dict:
-    out = workdir / f"out-n{n_process}.jsonl"
-    stats = workdir / f"stats-n{n_process}.json"
-    cmd = [
-        sys.executable, "-m", "annotator", "annotate", str(input_path), "-o", str(out),
-        "--n-process", str(n_process), "--batch-size", str(batch_size), "--quiet", "--stats", str(stats),
-        "--errors", str(workdir / f"errors-n{n_process}.jsonl"),
-    ]
+def run_watched(cmd: list[str], workdir: Path, code: Path | None) -> dict:
+    """Run a command (with `code` first on its PYTHONPATH), sampling the
+    memory of its process tree every 0.2 s; exit if it fails. Wall time,
+    CPU time of it and its reaped children, and peak RSS: its own, its
+    largest child's (the resource tracker and other helpers are small, so
+    that is a worker), and the largest sum over the tree."""
     env = dict(os.environ)
     if code is not None:
         env["PYTHONPATH"] = os.pathsep.join([str(code), *filter(None, [env.get("PYTHONPATH")])])
@@ -178,20 +176,37 @@ def run_cli(input_path: Path, workdir: Path, n_process: int, batch_size: int, co
             hwm[p] = max(hwm.get(p, 0), kb)
         time.sleep(0.2)
     wall = time.perf_counter() - start
-    cpu = usage.ru_utime + usage.ru_stime  # the command and its reaped workers
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        sys.exit(f"{' '.join(cmd)} failed with exit code {code}")
+    rc = os.waitstatus_to_exitcode(status)
+    if rc != 0:
+        sys.exit(f"{' '.join(cmd)} failed with exit code {rc}")
+    return {
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "rss_main_mb": hwm.get(proc.pid, 0) / 1024,
+        "rss_worker_mb": max((kb for p, kb in hwm.items() if p != proc.pid), default=0) / 1024,
+        "rss_tree_mb": tree_peak / 1024,
+    }
+
+
+def run_cli(input_path: Path, workdir: Path, n_process: int, batch_size: int, code: Path | None = None) -> dict:
+    out = workdir / f"out-n{n_process}.jsonl"
+    stats = workdir / f"stats-n{n_process}.json"
+    cmd = [
+        sys.executable, "-m", "annotator", "annotate", str(input_path), "-o", str(out),
+        "--n-process", str(n_process), "--batch-size", str(batch_size), "--quiet", "--stats", str(stats),
+        "--errors", str(workdir / f"errors-n{n_process}.jsonl"),
+    ]
+    watched = run_watched(cmd, workdir, code)
     summary = json.loads(stats.read_text(encoding="utf-8"))
     return {
         "n_process": n_process,
-        "wall": wall,
+        "wall": watched["wall"],
         "summary": summary,
         "output": out,
-        "rss_main_mb": hwm.get(proc.pid, 0) / 1024,
-        "rss_worker_mb": max((kb for p, kb in hwm.items() if p != proc.pid), default=0) / 1024 if n_process > 1 else 0,
-        "rss_tree_mb": tree_peak / 1024,
-        "cpu": cpu,
+        "rss_main_mb": watched["rss_main_mb"],
+        "rss_worker_mb": watched["rss_worker_mb"] if n_process > 1 else 0,
+        "rss_tree_mb": watched["rss_tree_mb"],
+        "cpu": watched["cpu"],
         "load": os.getloadavg()[0],
     }
 
