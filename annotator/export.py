@@ -51,7 +51,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span
 from spacy.util import filter_spans
 
-from .prodigy_io import input_hash
+from .prodigy_io import input_hash, span_dict
 from .readers import BadRecord, read_tasks
 
 QUANTITY = "QUANTITY"
@@ -184,8 +184,8 @@ def task_to_doc(
                 {
                     "head": hspan.end - 1,
                     "child": cspan.end - 1,
-                    "head_span": _span_dict(hspan, head.get("label")),
-                    "child_span": _span_dict(cspan, child.get("label")),
+                    "head_span": span_dict(hspan),  # _align gave it the relation's label
+                    "child_span": span_dict(cspan),
                     "label": label,
                 }
             )
@@ -245,35 +245,33 @@ def _doc_from_tokens(nlp: Language, text: str, tokens: Sequence[dict]) -> Doc | 
             start, end = int(tok["start"]), int(tok["end"])
             if start < pos or end <= start or end > len(text):
                 return None
-            gap = text[pos:start]
-            if gap:
-                if gap.strip():
-                    return None  # text between tokens that no token covers
-                if words and gap[0] == " ":
-                    spaces[-1] = True
-                    gap = gap[1:]
-                if gap:
-                    words.append(gap)
-                    spaces.append(False)
+            if not _add_gap(words, spaces, text[pos:start]):
+                return None  # text between tokens that no token covers
             words.append(text[start:end])
             spaces.append(False)
             pos = end
     except (KeyError, TypeError, ValueError):
         return None
-    gap = text[pos:]
-    if gap.strip():
+    if not _add_gap(words, spaces, text[pos:]):
         return None
-    if gap:
-        if words and gap[0] == " ":
-            spaces[-1] = True
-            gap = gap[1:]
-        if gap:
-            words.append(gap)
-            spaces.append(False)
     if not words:
         return None
     doc = Doc(nlp.vocab, words=words, spaces=spaces)
     return doc if doc.text == text else None
+
+
+def _add_gap(words: list[str], spaces: list[bool], gap: str) -> bool:
+    """Whitespace between tokens: one space as the previous word's trailing
+    space, the rest as a whitespace token. False if the gap is not blank."""
+    if gap.strip():
+        return False
+    if gap and words and gap[0] == " ":
+        spaces[-1] = True
+        gap = gap[1:]
+    if gap:
+        words.append(gap)
+        spaces.append(False)
+    return True
 
 
 def _align(doc: Doc, s: dict, label: Any, kind: str, conv: Conversion) -> Span | None:
@@ -324,15 +322,6 @@ def _set_ents(doc: Doc, ents: list[Span], missing: list[Span], *, partial: bool)
         return
     doc.set_ents(ents, missing=missing, default="outside")
 
-
-def _span_dict(span: Span, label: Any) -> dict:
-    return {
-        "start": span.start_char,
-        "end": span.end_char,
-        "token_start": span.start,
-        "token_end": span.end - 1,
-        "label": label,
-    }
 
 
 def _relation_span(rel: dict, which: str, by_token_end: dict) -> dict | None:
