@@ -560,8 +560,9 @@ class EntityRules(SpanRuler):
                 break
             norm = doc[i].norm_
             if anchored:
-                if norm in _CONNECTORS and self._unit_at(i + 1, markers, units):
-                    i += 1
+                place = self._place_after_connector(doc, i, markers, units)
+                if place:
+                    i = place
                     continue
                 if norm in _FINAL_CONNECTORS:
                     end = i + 1
@@ -581,6 +582,17 @@ class EntityRules(SpanRuler):
                 break
             i = end = i + 1
         return end, anchored
+
+    def _place_after_connector(self, doc: Doc, i: int, markers: dict, units: dict[int, Span]) -> int:
+        """Start of the place or name that connector words at token i lead
+        to («… استان فارس», «… شرق استان تهران»), or 0."""
+        norm = doc[i].norm_
+        if norm in _CONNECTORS and self._unit_at(i + 1, markers, units):
+            return i + 1
+        if norm in _DIRECTIONS and i + 2 < len(doc) and doc[i + 1].norm_ in _CONNECTORS \
+                and self._unit_at(i + 2, markers, units):
+            return i + 2
+        return 0
 
     def _continues(self, doc: Doc, i: int, markers: dict, units: dict[int, Span], person_starts: set[int]) -> bool:
         """Whether a name goes on after «و» at token i («آب و فاضلاب»), rather
@@ -644,12 +656,9 @@ class EntityRules(SpanRuler):
                     if place:
                         end = place
                     break
-                if norm in _CONNECTORS and self._unit_at(i + 1, markers, units):
-                    i += 1
-                    continue
-                if norm in _DIRECTIONS and i + 2 < len(doc) and doc[i + 1].norm_ in _CONNECTORS \
-                        and self._unit_at(i + 2, markers, units):
-                    i += 2  # «فرمانده پلیس راهور شرق استان تهران»
+                place = self._place_after_connector(doc, i, markers, units)
+                if place:
+                    i = place
                     continue
                 place_end = markers.get("PLACES", {}).get(i + 1)
                 if place_end and norm in (_WA, "،", ",") and any(t.norm_ in _CONSTITUENCY for t in doc[start:i]):
