@@ -1,6 +1,7 @@
 """Persian news annotator: entities and numeric claims, as spaCy components."""
-from . import attribution, claims, entity_rules, tokenizer  # noqa: F401  (registers the tokenizer and components)
-from .pipeline import blank, load
+from annotator.lang import tokenizer  # noqa: F401  (registers the tokenizer)
+from annotator.components import attribution, claims, entities  # noqa: F401  (registers the components)
+from annotator.pipeline import blank, load
 
 __version__ = "0.1.0"
 __all__ = ["blank", "load", "__version__"]

@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 
 from hazm.utils import words_list
 
-from .normalizer import normalize
+from annotator.lang.normalize import normalize
 
 DATA_DIR = Path(str(files("annotator").joinpath("data")))
 

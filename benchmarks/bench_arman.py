@@ -1,6 +1,6 @@
 """ARMAN fold 1 benchmark: train on train_fold1.txt, evaluate on test_fold1.txt.
 
-    python benchmarks/bench_arman.py [--config models/arman.cfg] [--vectors]
+    python benchmarks/bench_arman.py [--config annotator/training/configs/arman.cfg] [--vectors]
         [--pretrain-minutes N] [--dev-fraction F] [--full-train]
         [--set section.key=value ...] [--name NAME] [--out DIR]
 
@@ -13,12 +13,12 @@ Steps, each with spaCy's own machinery:
    Fars News paragraphs plus the *training* sentences (never the test set),
    needs the optional `floret` package;
 3. with `--pretrain-minutes N`, run `spacy pretrain` (characters objective,
-   `models/arman_pretrain.cfg` merged into the training config, so the
+   `annotator/training/configs/arman_pretrain.cfg` merged into the training config, so the
    pretrained tok2vec is the one trained next) on the same raw text as the
    vectors (Fars News + train sentences, never the test set) for N minutes of
    wall time, then stop it (SIGINT: spaCy saves model-last.bin) and load those
    weights through `[initialize] init_tok2vec`;
-4. train with `spacy train` (spacy.cli.train.train) on `models/arman.cfg`;
+4. train with `spacy train` (spacy.cli.train.train) on `annotator/training/configs/arman.cfg`;
 5. score model-best on test_fold1 with spaCy's scorer against the corpus'
    own tokenization (no gold entity lost to alignment), and time inference.
 
@@ -76,7 +76,7 @@ def run_pretrain(config_path: Path, texts: list[str], out: Path, minutes: float)
     raw = out / "raw.jsonl"
     srsly.write_jsonl(raw, ({"text": t} for t in texts if t.strip()))
     config = util.load_config(config_path, interpolate=False)
-    config = config.merge(util.load_config(ROOT / "models" / "arman_pretrain.cfg", interpolate=False))
+    config = config.merge(util.load_config(ROOT / "annotator" / "training" / "configs" / "arman_pretrain.cfg", interpolate=False))
     config["paths"]["raw_text"] = str(raw)
     pre_config = out / "config.cfg"
     config.to_disk(pre_config)
@@ -99,12 +99,12 @@ def main(argv: list[str] | None = None) -> dict:
     import spacy
 
     import annotator
-    from annotator.evaluate import GoldDoc, evaluate
-    from annotator.training import (build_floret_vectors, iob_reference_docs, parse_overrides, read_docs,
+    from annotator.training.evaluate import GoldDoc, evaluate
+    from annotator.training.convert import (build_floret_vectors, iob_reference_docs, parse_overrides, read_docs,
                                     read_iob, run_spacy_train, split_docs, write_config, write_docbin)
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--config", type=Path, default=ROOT / "models" / "arman.cfg")
+    ap.add_argument("--config", type=Path, default=ROOT / "annotator" / "training" / "configs" / "arman.cfg")
     ap.add_argument("--out", type=Path, default=ROOT / "models" / "arman-fold1")
     ap.add_argument("--name", default=None, help="experiment name for the results table")
     ap.add_argument("--vectors", action="store_true", help="train floret vectors on Fars News + train text")
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--vector-bucket", type=int, default=50000, help="floret subword hash rows (the vectors table size)")
     ap.add_argument("--init-tok2vec", type=Path, default=None, help="pretrained weights from spacy pretrain")
     ap.add_argument("--pretrain-minutes", type=float, default=0,
-                    help="run spacy pretrain (models/arman_pretrain.cfg) for this many minutes first")
+                    help="run spacy pretrain (annotator/training/configs/arman_pretrain.cfg) for this many minutes first")
     ap.add_argument("--full-train", action="store_true", help="train on all of train_fold1 (dev = a slice of it)")
     ap.add_argument("--dev-fraction", type=float, default=0.1)
     ap.add_argument("--set", dest="overrides", action="append", default=[], help="config override key=value")

@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotator import numbers as new  # noqa: E402
+import annotator.numbers as new  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 

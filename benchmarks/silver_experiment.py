@@ -6,7 +6,7 @@ and the model finds entities the rules miss.
 1. Fars News articles (../shared/data/fars-news), shuffled with seed 0; the
    first 100 are held out, the other 1,400 are the raw corpus.
 2. `annotator annotate` over the raw corpus: the silver data.
-3. `annotator train` on the silver data (Prodigy-task JSONL), models/ner.cfg.
+3. `annotator train` on the silver data (Prodigy-task JSONL), annotator/training/configs/ner.cfg.
 4. Scores, with `annotator.evaluate`, of four pipelines on the team's gold
    (`../shared/gold/seed.jsonl`, `tests/data/dev_gold.jsonl`) and on the
    hand-checked held-out paragraphs (`benchmarks/data/fars_heldout_checked.jsonl`):
@@ -88,8 +88,8 @@ def main(argv: list[str] | None = None) -> dict:
     import spacy
 
     import annotator
-    from annotator.evaluate import evaluate, read_gold
-    from annotator.training import assemble
+    from annotator.training.evaluate import evaluate, read_gold
+    from annotator.training.convert import assemble
 
     model_only = spacy.load(out / "training" / "model-best")
     pipelines = {

@@ -95,7 +95,7 @@ def scorer():
 
 def annotate_gold(nlp, gold_path: Path, out_path: Path) -> Path:
     """Run the pipeline over a gold file's texts and write output-contract tasks."""
-    from annotator.prodigy_io import doc_to_task
+    from annotator.io.prodigy import doc_to_task
 
     with out_path.open("w", encoding="utf-8") as f:
         for g in load_jsonl(gold_path):

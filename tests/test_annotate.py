@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from annotator import batch as ann
-from annotator.batch import Settings, run_job
-from annotator.prodigy_io import input_hash
-from annotator.readers import (
+from annotator.jobs import local as ann
+from annotator.jobs.local import Settings, run_job
+from annotator.io.prodigy import input_hash
+from annotator.io.records import (
     EMPTY_TEXT,
     INVALID_JSON,
     INVALID_META,

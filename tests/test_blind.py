@@ -17,7 +17,7 @@ import json
 import pytest
 
 from conftest import DATA, load_jsonl, scorer, shared_path
-from annotator.prodigy_io import doc_to_task
+from annotator.io.prodigy import doc_to_task
 
 
 def blind_gold() -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.prodigy_io import doc_to_task, task_hash
+from annotator.io.prodigy import doc_to_task, task_hash
 from conftest import DATA, annotate_gold, load_jsonl, offsets, scorer, shared_path
 
 

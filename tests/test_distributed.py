@@ -21,14 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from annotator.batch import Settings, run_job
-from annotator.distributed import (
+from annotator.jobs.local import Settings, run_job
+from annotator.jobs.dask import (
     TEST_HOOKS_ENV,
     ShardFiles,
     plan_shards,
     run_dask_job,
 )
-from annotator.readers import BadRecord, Record, read_range, read_records, resolve_inputs
+from annotator.io.records import BadRecord, Record, read_range, read_records, resolve_inputs
 from conftest import ROOT
 from test_annotate import GOOD, _alive, _children, bad_input_file, lines_of, paragraph_docs, write_jsonl
 
@@ -162,12 +162,12 @@ def test_without_dask_the_error_says_how_to_install(tmp_path):
 def test_same_output_errors_and_summary_as_the_local_engine(cluster, mixed_inputs, tmp_path, monkeypatch):
     inputs, ref = mixed_inputs
     # The client never loads a pipeline: only the workers do.
-    import annotator.batch
+    import annotator.jobs.local
 
     def no_pipeline(path):
         raise AssertionError("the client loaded a pipeline")
 
-    monkeypatch.setattr(annotator.batch, "_pipeline", no_pipeline)
+    monkeypatch.setattr(annotator.jobs.local, "_pipeline", no_pipeline)
     for shard_lines in (3, 1000):
         out = tmp_path / f"out-{shard_lines}.jsonl"
         stats = tmp_path / "stats.json"
@@ -274,11 +274,11 @@ def test_a_killed_worker_loses_nothing_and_writes_nothing_twice(cluster, tmp_pat
     from dask.distributed import Client
 
     def loads() -> tuple[int, int, int]:
-        import annotator.batch
-        import annotator.distributed
+        import annotator.jobs.local
+        import annotator.jobs.dask
 
-        settings = annotator.distributed.LOADS
-        return len(settings), len(set(settings)), len(annotator.batch._PIPELINES)
+        settings = annotator.jobs.dask.LOADS
+        return len(settings), len(set(settings)), len(annotator.jobs.local._PIPELINES)
 
     with Client(cluster, set_as_default=False) as client:
         per_worker = client.run(loads)
@@ -368,7 +368,7 @@ def test_resume_after_an_interrupted_merge(cluster, tmp_path, monkeypatch):
     # Rebuild the state of a merge cut mid-line: shards complete, .part partial.
     shards_dir = tmp_path / "out.jsonl.shards"
     settings = Settings()
-    from annotator.distributed import annotate_shard, shard_key
+    from annotator.jobs.dask import annotate_shard, shard_key
 
     sources = resolve_inputs([str(src)])
     shards = plan_shards(sources, 6, lines=False)
@@ -393,7 +393,7 @@ def test_a_shard_task_run_twice_writes_its_shard_once(tmp_path):
     """What Dask does to a task whose worker died: run it again. A rerun
     after the shard is complete returns at once; a rerun after a killed
     attempt (its temporary file left behind) writes the same shard."""
-    from annotator.distributed import annotate_shard, shard_key
+    from annotator.jobs.dask import annotate_shard, shard_key
 
     src = write_jsonl(tmp_path / "in.jsonl", paragraph_docs(6))
     settings = Settings()

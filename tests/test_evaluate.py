@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import annotator
-from annotator.evaluate import claim_counts, evaluate, format_table, read_gold, reference_doc, score_claims
+from annotator.training.evaluate import claim_counts, evaluate, format_table, read_gold, reference_doc, score_claims
 from conftest import SHARED
 
 if not Doc.has_extension("claims"):
@@ -172,7 +172,7 @@ def test_claims_through_the_pipeline_agree_with_score_py(toy_nlp, tmp_path):
     finally:
         CLAIM_PRED.pop(T)
     pred_path = tmp_path / "p.jsonl"
-    from annotator.prodigy_io import doc_to_task
+    from annotator.io.prodigy import doc_to_task
 
     task = doc_to_task(doc)
     task["claims"] = doc._.claims

@@ -12,15 +12,15 @@ from typer.testing import CliRunner
 
 import annotator
 from annotator.cli import app
-from annotator.batch import Settings, run_job
-from annotator.export import (
+from annotator.jobs.local import Settings, run_job
+from annotator.training.export import (
     export,
     read_docbin,
     split_docs,
     task_to_doc,
     tasks_to_docs,
 )
-from annotator.prodigy_io import input_hash
+from annotator.io.prodigy import input_hash
 from conftest import ROOT, shared_path
 
 SAMPLE = ROOT / "corpora" / "sample.jsonl"

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from annotator.prodigy_io import doc_to_task
+from annotator.io.prodigy import doc_to_task
 from conftest import DATA, load_jsonl, scorer, shared_path
 
 

@@ -9,7 +9,7 @@ import sys
 import spacy
 import srsly
 
-from annotator.prodigy_io import doc_to_task
+from annotator.io.prodigy import doc_to_task
 from conftest import DATA, ROOT, load_jsonl
 
 SAVED = ROOT / "models" / "annotator-fa-news"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import srsly
 
-from annotator.prodigy_io import doc_to_task, input_hash, set_hashes, task_hash
+from annotator.io.prodigy import doc_to_task, input_hash, set_hashes, task_hash
 from conftest import shared_path
 
 

@@ -99,7 +99,7 @@ def test_like_num_sees_through_letter_and_digit_variants(tokenizer_nlp):
 
 def test_norm_is_cached_per_word_type(tokenizer_nlp):
     """A norm is a lexeme attribute: computed once per word type."""
-    from annotator import normalizer
+    from annotator.lang import normalize as normalizer
 
     calls = []
     getter = tokenizer_nlp.vocab.lex_attr_getters[spacy.attrs.NORM]

@@ -13,7 +13,7 @@ import srsly
 from spacy.tokens import Doc, DocBin
 
 import annotator
-from annotator.training import (ConversionStats, SPANS_KEY, default_config_path, detect_format,
+from annotator.training.convert import (ConversionStats, SPANS_KEY, default_config_path, detect_format,
                                 iob_entities, make_doc, parse_overrides, read_docs, read_iob,
                                 split_docs, write_config, write_docbin)
 from conftest import DATA, ROOT, arman_sentences, load_jsonl, offsets, shared_path
@@ -222,7 +222,7 @@ def test_docbin_is_retokenized(tokenizer_nlp, tmp_path):
 
 def test_config_templates_use_our_tokenizer(tmp_path):
     for name in ("ner.cfg", "ner_spancat.cfg", "arman.cfg"):
-        cfg = spacy.util.load_config(ROOT / "models" / name)
+        cfg = spacy.util.load_config(ROOT / "annotator" / "training" / "configs" / name)
         assert cfg["nlp"]["tokenizer"]["@tokenizers"] == "annotator.PersianTokenizer.v1"
         assert cfg["nlp"]["pipeline"][:2] == ["tok2vec", "ner"]
     assert "spancat" in spacy.util.load_config(default_config_path(spancat=True))["nlp"]["pipeline"]
@@ -330,7 +330,7 @@ def test_train_save_reload_predict(tiny_data, tmp_path):
 def test_trained_ner_combines_with_rules(tmp_path, tiny_data):
     """The saved pipeline puts the rules before the model ('rules over
     model'), with claims on top, and the rules' entities survive the model."""
-    from annotator.training import assemble, run_spacy_train
+    from annotator.training.convert import assemble, run_spacy_train
 
     path, recs = tiny_data
     nlp = annotator.blank()
@@ -358,7 +358,7 @@ def test_trained_ner_combines_with_rules(tmp_path, tiny_data):
 
 def test_floret_vectors_for_training(tmp_path):
     pytest.importorskip("floret")
-    from annotator.training import build_floret_vectors
+    from annotator.training.convert import build_floret_vectors
 
     texts = ["وزیر نفت گفت که بانک مرکزی و وزارت نفت همکاری می‌کنند."] * 30 + ["وزير نفت امروز آمد."] * 30
     out = build_floret_vectors(texts, tmp_path / "vec", dim=8, epoch=2, bucket=1000, min_count=1)
@@ -374,7 +374,7 @@ def test_floret_vectors_for_training(tmp_path):
 
 
 def test_lexicon_classes_feature(tokenizer_nlp):
-    from annotator.features import lexicon_classes, lexicon_hash_embed, token_class
+    from annotator.training.features import lexicon_classes, lexicon_hash_embed, token_class
 
     classes, endings = lexicon_classes()
     doc = tokenizer_nlp("علی رضایی وزير نفت در تهران گفت")

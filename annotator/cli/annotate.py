@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import typer
 
-from ..batch import Settings, run_job
-from ..readers import DEFAULT_MAX_CHARS
+from annotator.jobs.local import Settings, run_job
+from annotator.io.records import DEFAULT_MAX_CHARS
 from . import app
 
 
@@ -99,7 +99,7 @@ def annotate(
         keep_duplicates=keep_duplicates,
     )
     if engine == "dask":
-        from ..distributed import DEFAULT_SHARD_LINES, run_dask_job
+        from annotator.jobs.dask import DEFAULT_SHARD_LINES, run_dask_job
 
         if scheduler is not None and n_process != 1:
             typer.echo("note: --n-process is ignored with --scheduler: the cluster's workers do the work", err=True)

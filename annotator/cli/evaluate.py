@@ -20,7 +20,7 @@ def evaluate(
     labels: Optional[str] = typer.Option(None, "--labels", "-l", help="Comma-separated labels to score (default: all)."),
 ) -> None:
     """Score a pipeline on gold data: entities per label and overall, claims."""
-    from ..evaluate import evaluate as run, format_table, load_pipeline, read_gold
+    from annotator.training.evaluate import evaluate as run, format_table, load_pipeline, read_gold
 
     keep = [x.strip() for x in labels.split(",") if x.strip()] if labels else None
     nlp = load_pipeline(pipeline)

@@ -64,8 +64,8 @@ def export(
     splits train/dev by input hash. Spans that cannot be aligned to the tokens
     are counted, not silently moved.
     """
-    from ..export import export as run_export
-    from ..readers import InputFileError
+    from annotator.training.export import export as run_export
+    from annotator.io.records import InputFileError
 
     if claims_from not in ("auto", "spans", "claims"):
         raise typer.BadParameter("must be auto, spans or claims", param_hint="--claims-from")
@@ -74,7 +74,7 @@ def export(
 
         nlp = spacy.load(pipeline)
     elif lang == "fa":
-        from ..pipeline import blank
+        from annotator.pipeline import blank
 
         nlp = blank()
     else:

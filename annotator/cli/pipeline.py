@@ -16,7 +16,7 @@ def save(
     """Save the default pipeline (tokenizer, entity rules, claims, attribution)
     with its lexicons, so that `spacy.load(OUTPUT)` loads it anywhere this
     package is installed, and its lexicons can be edited in place."""
-    from ..pipeline import load
+    from annotator.pipeline import load
 
     nlp = load()
     nlp.to_disk(output)
@@ -35,7 +35,7 @@ def patterns(
     pipeline (e.g. `prodigy ner.manual DATASET models/annotator-fa-news
     news.jsonl --label ORG,MINISTRY,OFFICIAL,PERSON --patterns patterns.jsonl`).
     """
-    from ..pipeline import load
+    from annotator.pipeline import load
 
     nlp = load(pipeline)
     rules = nlp.get_pipe("annotator_entities")

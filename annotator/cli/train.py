@@ -45,7 +45,7 @@ def train(
     """Convert the data with our tokenizer, write a spaCy config, train with
     spaCy's `train`, and save the pipeline (trained ner + rules + claims)."""
     import annotator
-    from ..training import (ConversionStats, assemble, default_config_path, parse_overrides,
+    from annotator.training.convert import (ConversionStats, assemble, default_config_path, parse_overrides,
                             read_docs, run_spacy_train, split_docs, write_config, write_docbin)
 
     if policy not in ("rules", "model"):

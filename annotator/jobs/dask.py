@@ -63,7 +63,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any, Iterable
 
-from .batch import (
+from annotator.jobs.local import (
     BATCH_CHARS,
     Admission,
     Annotator,
@@ -77,7 +77,7 @@ from .batch import (
     _print_summary,
     _usage,
 )
-from .readers import PROCESSING_ERROR, STDIN, BadRecord, InputFileError, Record, Source, read_range, resolve_inputs
+from annotator.io.records import PROCESSING_ERROR, STDIN, BadRecord, InputFileError, Record, Source, read_range, resolve_inputs
 
 INSTALL_HINT = "pip install 'annotator[dask]'"
 #: Lines (documents) per shard. About 10 s of one worker on Fars News
@@ -300,7 +300,7 @@ def warm_up(settings: Settings) -> dict[str, Any]:
     """Load the pipeline in this worker process (a task sent to every
     worker at the start, so that load errors show at once and the job's
     words/s count annotation only)."""
-    from . import __version__
+    from annotator import __version__
 
     with _LOCK:
         _annotator(settings)
@@ -399,7 +399,7 @@ def annotate_shard(
             ) from None
         if (st.st_size, st.st_mtime_ns) != (piece.size, piece.mtime_ns):
             raise RuntimeError(f"{piece.name}: the file changed after the job started (size or modification time)")
-    from .prodigy_io import input_hash
+    from annotator.io.prodigy import input_hash
 
     start = time.perf_counter()
     keep = settings.keep_duplicates
@@ -874,7 +874,7 @@ class _ShardFailed(Exception):
 def _warm_up(client: Any, settings: Settings, report: Report, quiet: bool, workers_seen: set[str]) -> None:
     """Load the pipeline on every worker now there; check they run this
     version of annotator."""
-    from . import __version__
+    from annotator import __version__
 
     workers = list(client.scheduler_info().get("workers", {}))
     if not workers:

@@ -31,8 +31,8 @@ from spacy.attrs import SENT_START
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from .lexicons import hazm_words
-from .normalizer import install_norms, normalize
+from annotator.lexicons import hazm_words
+from annotator.lang.normalize import install_norms, normalize
 
 # hazm splits on " " after turning "\n" and "\t" into spaces; other
 # whitespace (\r, NBSP, thin spaces) stays inside its words.

@@ -35,8 +35,8 @@ from spacy.util import registry
 from thinc.api import HashEmbed, Maxout, Model, chain, concatenate, list2ragged, ragged2list, with_array
 from thinc.types import Floats2d, Ints2d
 
-from .lexicons import DATA_DIR, read_list, read_patterns
-from .normalizer import normalize
+from annotator.lexicons import DATA_DIR, read_list, read_patterns
+from annotator.lang.normalize import normalize
 
 # list file -> flag for a one-word entry (upper case) / a word of a phrase (lower case)
 LISTS = {

@@ -34,7 +34,7 @@ from spacy.scorer import get_ner_prf
 from spacy.tokens import Doc, DocBin, Span
 from spacy.training import Example
 
-from . import training
+from annotator.training import convert as training
 
 CLAIM_FIELDS = ("value", "qualifier", "kind", "unit", "speaker")
 

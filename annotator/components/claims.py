@@ -21,9 +21,9 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .lexicons import DATA_DIR, hazm_words, phrase_variants, read_list, read_patterns
-from .numbers import find_numbers
-from .wordclasses import ends_phrase_before, is_verb
+from annotator.lexicons import DATA_DIR, hazm_words, phrase_variants, read_list, read_patterns
+from annotator.numbers import find_numbers
+from annotator.lang.verbs import ends_phrase_before, is_verb
 
 QUALIFIERS = ("more_than", "less_than", "at_least", "at_most", "approximately")
 UNIT_KINDS = ("money", "measure", "percent")

@@ -36,8 +36,8 @@ from typing import Any, Iterable, Optional
 from spacy.displacy.render import DEFAULT_ENTITY_COLOR, EntityRenderer
 from spacy.tokens import Doc
 
-from . import displacy_colors  # noqa: F401  (registers the label colours)
-from .prodigy_io import span_dict
+from annotator.render import colors  # noqa: F401  (registers the label colours)
+from annotator.io.prodigy import span_dict
 
 KINDS = {  # kind: (Persian name, colour)
     "count": ("شمار", "#2563eb"),

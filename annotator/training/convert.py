@@ -316,7 +316,7 @@ def prodigy_docs(nlp: Language, path: str | Path, stats: ConversionStats, *,
     accepted answers only, answers on one text merged, binary (`ner.teach`)
     answers leaving the rest of the text unknown. Prodigy's own `tokens` are
     ignored: our tokenizer decides, and spans are aligned by characters."""
-    from .export import ExportStats, tasks_to_docs
+    from annotator.training.export import ExportStats, tasks_to_docs
 
     export_stats = ExportStats()
     docs, export_stats = tasks_to_docs(nlp, srsly.read_jsonl(path), use_task_tokens=False, stats=export_stats)
@@ -434,7 +434,7 @@ def labels_of(docs: Iterable[Doc]) -> list[str]:
 
 # -------------------------------------------------------------- config, train
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+MODELS_DIR = Path(__file__).resolve().parent / "configs"
 POLICIES = ("rules", "model")
 
 
@@ -502,7 +502,7 @@ def assemble(model_path: str | Path, output_path: str | Path, *, rules: bool = T
     """
     import spacy
 
-    from .pipeline import load as default_pipeline
+    from annotator.pipeline import load as default_pipeline
 
     if policy not in POLICIES:
         raise ValueError(f"policy must be one of {POLICIES}, got {policy!r}")
@@ -551,7 +551,7 @@ def build_floret_vectors(texts: Iterable[str], output_dir: str | Path, *, dim: i
         raise RuntimeError("floret is not installed: pip install 'annotator[train]'") from err
     from spacy.training.initialize import convert_vectors
 
-    from .pipeline import blank
+    from annotator.pipeline import blank
 
     nlp = seed_nlp or blank()
     output_dir = Path(output_dir)

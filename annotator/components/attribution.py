@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .lexicons import DATA_DIR, phrase_variants, read_patterns, write_jsonl
+from annotator.lexicons import DATA_DIR, phrase_variants, read_patterns, write_jsonl
 
 MARKERS = ("REPORT", "ACCORDING_TO", "SOURCE", "ANAPHOR")
 _SPEAKER_LABELS = ("PERSON", "OFFICIAL", "ORG", "MINISTRY")

@@ -51,8 +51,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span
 from spacy.util import filter_spans
 
-from .prodigy_io import input_hash, span_dict
-from .readers import BadRecord, read_tasks
+from annotator.io.prodigy import input_hash, span_dict
+from annotator.io.records import BadRecord, read_tasks
 
 QUANTITY = "QUANTITY"
 SPEAKER = "SPEAKER"

@@ -44,7 +44,7 @@ from pathlib import Path
 
 __all__ = ["NumberMatch", "find_numbers", "parse_number"]
 
-_DATA = json.loads((Path(__file__).parent / "data" / "numbers.json").read_text(encoding="utf-8"))
+_DATA = json.loads((Path(__file__).parent.parent / "data" / "numbers.json").read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)

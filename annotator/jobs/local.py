@@ -56,7 +56,7 @@ from typing import IO, Any, Iterator
 
 import orjson
 
-from .readers import (
+from annotator.io.records import (
     DEFAULT_MAX_CHARS,
     PROCESSING_ERROR,
     BadRecord,
@@ -123,7 +123,7 @@ class Annotator:
         self._zone_words = 0
 
     def __call__(self, batch: list[tuple[str, dict]]) -> BatchResult:
-        from .prodigy_io import doc_to_task
+        from annotator.io.prodigy import doc_to_task
 
         result = BatchResult([])
         if self._zone is None:
@@ -197,7 +197,7 @@ def _pipeline(path: str | None) -> Any:
     """The loaded pipeline, once per process (jobs run one after the other
     in a process, as in the tests, share it)."""
     if path not in _PIPELINES:
-        from .pipeline import load
+        from annotator.pipeline import load
 
         # Loading builds millions of long-lived objects (lexicons, the
         # vocab): the cyclic GC would scan them again and again for nothing.
@@ -770,7 +770,7 @@ def _pump(
 ) -> None:
     """Read, skip, batch, annotate, write: in input order, with at most a
     few batches in flight."""
-    from .prodigy_io import input_hash
+    from annotator.io.prodigy import input_hash
 
     admit = Admission(out.done, keep=settings.keep_duplicates)
     pending: deque[tuple[Future | BatchResult, list[Record]]] = deque()

@@ -13,8 +13,8 @@ from functools import lru_cache
 
 from hazm.utils import default_verbs
 
-from .lexicons import data_file, hazm_words, read_list
-from .normalizer import normalize
+from annotator.lexicons import data_file, hazm_words, read_list
+from annotator.lang.normalize import normalize
 
 _FUTURE = frozenset(["خواهد", "خواهند", "نخواهد", "نخواهند", "خواهیم"])
 # Copulas and the auxiliary of the perfect: «رسیده است», «مصوب است».

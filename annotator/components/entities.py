@@ -33,9 +33,9 @@ from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .lexicons import DATA_DIR, hazm_words, phrase_variants, read_list, read_patterns, write_jsonl
-from .normalizer import normalize
-from .wordclasses import ends_phrase_before, is_verb
+from annotator.lexicons import DATA_DIR, hazm_words, phrase_variants, read_list, read_patterns, write_jsonl
+from annotator.lang.normalize import normalize
+from annotator.lang.verbs import ends_phrase_before, is_verb
 
 LABELS = ("ORG", "MINISTRY", "OFFICIAL", "PERSON")
 
