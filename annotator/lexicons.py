@@ -11,11 +11,9 @@ import json
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from hazm.utils import words_list
-
-from annotator.lang.normalize import normalize
 
 DATA_DIR = Path(str(files("annotator").joinpath("data")))
 
@@ -48,6 +46,15 @@ def read_patterns(path: Path, *, labels: Iterable[str] | None = None) -> list[di
                 continue
             out.append(entry)
     return out
+
+
+def read_json(name: str, data_dir: str | Path | None = None) -> Any:
+    """A JSON data file (a table, such as characters.json or numbers.json)."""
+    path = data_file(name, data_dir)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise LexiconError(f"{path}:{e.lineno}: invalid JSON: {e.msg}") from None
 
 
 def read_list(path: Path) -> list[str]:
@@ -93,6 +100,8 @@ def hazm_words() -> dict[str, frozenset[str]]:
     speech (mostly rare words and proper names, «نجفی»); a name-like word is
     one missing here or listed without tags.
     """
+    from annotator.lang.normalize import normalize  # (normalize reads its table through this module)
+
     out: dict[str, frozenset[str]] = {}
     for word, _, tags in words_list():
         key = normalize(word)

@@ -1,91 +1,89 @@
-"""Normalized word forms for matching (`token.norm_`), never for rewriting text.
+"""The matching form of Persian text, from one table of character variants.
 
 Persian news mixes Arabic and Persian letter forms (ي/ی, ك/ک), three digit
 sets, diacritics, tatweel and ZWNJ-or-space-or-nothing inside compounds. The
-matchers compare `NORM`, so all of those variants must collapse to one form.
-The function is installed as the vocab's `NORM` lexeme getter: spaCy calls it
-once per word type and caches the result in the lexeme, which is what makes
-it cheap enough for batch jobs.
+matchers compare forms in which all of those variants collapse to one.
+`annotator/data/characters.json` is the one table of those variants; this
+module turns it into the translation tables the rest of the package uses:
+
+* `normalize`: a token's norm (`token.norm_`, installed by
+  `annotator.lang.lex_attrs`): letters and digits folded, marks and spaces
+  removed;
+* `fold`: a same-length fold of letters and digits, for code that must keep
+  offsets into the original string (the number parser);
+* `letter_class`: a regex class of a letter and its variants, for patterns
+  that run on raw text (the tokenizer's affixes).
+
+The user's text is never rewritten: these forms are for matching only.
+No spaCy here, so the number parser can use it on plain strings.
 """
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from hazm.constants import NUMBERS_DST, NUMBERS_SRC, TRANSLATION_DST, TRANSLATION_SRC
-from spacy.attrs import LIKE_NUM, NORM
-from spacy.lang.fa.lex_attrs import like_num as _fa_like_num
-from spacy.vocab import Vocab
 
-# Characters removed from the norm: diacritics (harakat, superscript alef,
-# hamza above/below), tatweel, and the invisible joiners and direction marks
-# whose presence varies between writers. A space can occur inside a token
-# when the tokenizer joins «سازمان های» into one token.
-_DELETE = (
-    "".join(chr(c) for c in range(0x064B, 0x0653))  # fathatan .. sukun
-    + "\u0653\u0654\u0655\u0656\u0670"  # maddah/hamza above/below, superscript alef
-    + "\u0640"  # tatweel
-    + "\u200b\u200c\u200d\u200e\u200f\u00ad\ufeff"  # ZWSP, ZWNJ, ZWJ, LRM, RLM, SHY, BOM
-    + "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"  # bidi embeddings
-    + " \u00a0"
-)
+from annotator.lexicons import read_json
 
-# Letter folds beyond hazm's table: the forms that writers use
-# interchangeably in news copy (رئیس/رییس, مسائل/مسایل, رؤسا/روسا, ة/ه).
-_FOLDS = {
-    "ة": "ه",
-    "ۀ": "ه",
-    "ە": "ه",
-    "أ": "ا",
-    "إ": "ا",
-    "ٱ": "ا",
-    "ؤ": "و",
-    "ئ": "ی",
-    "ى": "ی",
-    "ي": "ی",
-    "ك": "ک",
-    "ڪ": "ک",
-}
+_CHARS = read_json("characters.json")
+LETTERS: dict[str, str] = dict(_CHARS["letters"])
+DIGIT_SETS: tuple[str, ...] = tuple(_CHARS["digits"])
+MARKS: str = "".join(_CHARS["marks"].values())
+SPACES: str = _CHARS["spaces"]
 
 
-def _build_table() -> dict[int, str | None]:
+def _norm_table() -> dict[int, str | None]:
     table: dict[int, str | None] = {}
     for src, dst in zip(TRANSLATION_SRC, TRANSLATION_DST):
         if src != " ":
             table[ord(src)] = dst
+    # hazm's digit table writes Persian digits: the norm keeps that form.
     for src, dst in zip(NUMBERS_SRC, NUMBERS_DST):
         table[ord(src)] = dst
-    for src, dst in _FOLDS.items():
+    for src, dst in LETTERS.items():
         table[ord(src)] = dst
-    for ch in _DELETE:
+    for ch in MARKS + SPACES:
         table[ord(ch)] = None
     return table
 
 
-_TABLE = _build_table()
+_NORM = _norm_table()
 
 
 def normalize(text: str) -> str:
-    """Return the matching form of one token's text.
+    """The matching form of one token's text.
 
     Spaces are dropped too, so a token the tokenizer joined across a space
     («سازمان های») shares its norm with «سازمان‌های» and «سازمانهای». A token
     made only of deleted marks keeps its text, so no norm is empty.
     """
-    out = text.translate(_TABLE).lower()
+    out = text.translate(_NORM).lower()
     return out if out else text
 
 
-def install_norms(vocab: Vocab) -> None:
-    """Make `normalize` the vocab's NORM getter (computed once per word type),
-    and `like_num` its LIKE_NUM getter.
+@lru_cache(maxsize=4)
+def fold_table(digits: str = "0123456789") -> dict[int, str]:
+    """Same-length translation: variant letters to the standard letter, every
+    digit set to `digits`."""
+    table = {ord(src): dst for src, dst in LETTERS.items()}
+    for digit_set in DIGIT_SETS:
+        for value, ch in enumerate(digit_set):
+            if ch != digits[value]:
+                table[ord(ch)] = digits[value]
+    return table
 
-    Lexemes created before the call keep their old norm, so this must run
-    before the first document is made, which is why the tokenizer factory
-    calls it.
-    """
-    vocab.lex_attr_getters[NORM] = normalize
-    vocab.lex_attr_getters[LIKE_NUM] = like_num
+
+def fold(text: str, digits: str = "0123456789") -> str:
+    """`text` with letters and digits folded, character for character, so an
+    offset into the result is an offset into `text`."""
+    return text.translate(fold_table(digits))
 
 
-def like_num(text: str) -> bool:
-    """spaCy's Persian `like_num`, also for Arabic letter forms («يك»,
-    «سيصد») and mixed digit sets, which it misses on the raw text."""
-    return _fa_like_num(text) or _fa_like_num(normalize(text))
+def letter_class(letter: str) -> str:
+    """A regex matching `letter` or any of its variant spellings («ی» →
+    «[یيى]»); other characters are escaped as they are."""
+    variants = [src for src, dst in LETTERS.items() if dst == letter and len(src) == 1]
+    if not variants:
+        return re.escape(letter)
+    return "[" + letter + "".join(variants) + "]"

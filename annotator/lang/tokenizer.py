@@ -18,10 +18,8 @@ tests), then adjusted where news text needs more than hazm gives:
 """
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_left, bisect_right
-from importlib.resources import files
 from typing import Iterable, Iterator
 
 import numpy
@@ -31,8 +29,10 @@ from spacy.attrs import SENT_START
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from annotator.lexicons import hazm_words
-from annotator.lang.normalize import install_norms, normalize
+from annotator.lang import lex_attrs
+from annotator.lang.normalize import letter_class, normalize
+from annotator.lang.sentences import SENT_END, in_abbreviation, sentence_starts
+from annotator.lexicons import hazm_words, read_json
 
 # hazm splits on " " after turning "\n" and "\t" into spaces; other
 # whitespace (\r, NBSP, thin spaces) stays inside its words.
@@ -48,27 +48,11 @@ _WA_WORD = re.compile(rf"(?<!{_LETTER})و({_LETTER}{{2,}}){_NOT_LETTER_AFTER}")
 # One number: digits with thousands groups and/or decimal, date or clock
 # separators between digits.
 _NUMBER = re.compile(r"\d+(?:[,٬]\d{3}(?!\d))*(?:[.٫/:]\d+)*")
-# Sentence-final punctuation, as in hazm's SentenceTokenizer, plus «…».
-_SENT_END = frozenset("!.?⸮؟…")
-_CLOSING = frozenset(['»', '"', "'", ")", "]", "}", "”", "’", ">"])
-
-
-def _in_abbreviation(text: str, span: tuple[int, int]) -> bool:
-    """A dot inside an abbreviation ends no sentence: «بی‌.‌بی‌.‌سی» (dots
-    between ZWNJs), «U.S.» (a single letter before it, another dot or
-    letter right after it)."""
-    start, end = span
-    before = text[start - 1] if start else ""
-    after = text[end] if end < len(text) else ""
-    if before == "\u200c" or after == "\u200c":
-        return True
-    return (start >= 1 and before.isalpha() and (start < 2 or not text[start - 2].isalpha())
-            and (after == "." or after.isalpha()))
 
 
 def _variants(word: str) -> str:
-    """A regex for `word` that also accepts its Arabic-letter spellings."""
-    return "".join({"ی": "[یيى]", "ک": "[کك]"}.get(ch, re.escape(ch)) for ch in word)
+    """A regex for `word` that also accepts its variant letter spellings."""
+    return "".join(letter_class(ch) for ch in word)
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -79,7 +63,7 @@ def _affix_patterns() -> tuple[re.Pattern, re.Pattern]:
     """Spaced affixes as found in raw text: a space, then a suffix ending its
     word (group 1 starts the suffix), or a prefix, then a space (group 1
     starts the word it belongs to)."""
-    data = json.loads(files("annotator").joinpath("data/affixes.json").read_text("utf-8"))
+    data = read_json("affixes.json")
     letter, end = _LETTER, _NOT_LETTER_AFTER
     # Both start with a literal or a fixed character, not a lookbehind, so
     # the regex engine skips ahead quickly instead of trying every position.
@@ -130,7 +114,7 @@ class PersianTokenizer:
         # «تجارت»: only when the whole is not a word and the rest is.
         self._known = hazm_words().keys() if split_conjunctions else frozenset()
         self._suffix_re, self._prefix_re = _affix_patterns()
-        install_norms(vocab)
+        lex_attrs.install(vocab)
 
     def __call__(self, text: str) -> Doc:
         words, spaces, starts = self._doc_arrays(text, self.token_spans(text))
@@ -178,7 +162,7 @@ class PersianTokenizer:
         nexts.append(len(text))
         spaces = [nxt == e + 1 and text[e] == " " for (_, e), nxt in zip(spans, nexts)]
         odd = [i for i, ((_, e), nxt, sp) in enumerate(zip(spans, nexts, spaces)) if nxt > e and not sp]
-        ends = {i for i, w in enumerate(words) if w[-1] in _SENT_END and not _in_abbreviation(text, spans[i])}
+        ends = {i for i, w in enumerate(words) if w[-1] in SENT_END and not in_abbreviation(text, *spans[i])}
         breaks: set[int] = set()  # indices (into `words`) after which a line ends
         lead = text[: spans[0][0]]
         if odd or lead:
@@ -207,18 +191,7 @@ class PersianTokenizer:
             shift = 1 if lead else 0
             ends = {i + shift + bisect_left(inserted, i) for i in ends}
             words, spaces = w2, sp2
-        starts = [False] * len(words)
-        starts[0] = True
-        first_word = 1 if lead else 0
-        for i in sorted(ends | breaks):
-            j = i + 1
-            if i in ends:  # closing quotes and brackets stay with the sentence
-                while j < len(words) and words[j] in _CLOSING:
-                    j += 1
-            while j < len(words) and words[j].isspace():
-                j += 1
-            if j < len(words) and j > first_word:
-                starts[j] = True
+        starts = sentence_starts(words, ends, breaks, 1 if lead else 0)
         return words, spaces, starts
 
     @staticmethod
