@@ -28,23 +28,27 @@ def data_file(name: str, data_dir: str | Path | None = None) -> Path:
 
 def read_patterns(path: Path, *, labels: Iterable[str] | None = None) -> list[dict]:
     """Pattern dicts from a JSONL file, checked line by line."""
+    return parse_patterns(path.read_text(encoding="utf-8"), str(path), labels=labels)
+
+
+def parse_patterns(text: str, where: str, *, labels: Iterable[str] | None = None) -> list[dict]:
+    """Pattern dicts from JSONL text (`where` names it in errors)."""
     allowed = set(labels) if labels is not None else None
     out: list[dict] = []
-    with path.open(encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                entry = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise LexiconError(f"{path}:{n}: invalid JSON: {e.msg}") from None
-            if not isinstance(entry, dict) or "label" not in entry or "pattern" not in entry:
-                raise LexiconError(f"{path}:{n}: a pattern needs \"label\" and \"pattern\"")
-            if not isinstance(entry["pattern"], (str, list)):
-                raise LexiconError(f"{path}:{n}: \"pattern\" must be a string or a list of token dicts")
-            if allowed is not None and entry["label"] not in allowed:
-                continue
-            out.append(entry)
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise LexiconError(f"{where}:{n}: invalid JSON: {e.msg}") from None
+        if not isinstance(entry, dict) or "label" not in entry or "pattern" not in entry:
+            raise LexiconError(f"{where}:{n}: a pattern needs \"label\" and \"pattern\"")
+        if not isinstance(entry["pattern"], (str, list)):
+            raise LexiconError(f"{where}:{n}: \"pattern\" must be a string or a list of token dicts")
+        if allowed is not None and entry["label"] not in allowed:
+            continue
+        out.append(entry)
     return out
 
 
@@ -59,13 +63,25 @@ def read_json(name: str, data_dir: str | Path | None = None) -> Any:
 
 def read_list(path: Path) -> list[str]:
     """Entries of a word list: one a line, blank lines and `#` comments skipped."""
+    return parse_list(path.read_text(encoding="utf-8"))
+
+
+def parse_list(text: str) -> list[str]:
+    """Entries of word-list text: one a line, blank lines and `#` comments skipped."""
     out: list[str] = []
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            entry = line.split("#", 1)[0].strip()
-            if entry:
-                out.append(entry)
+    for line in text.splitlines():
+        entry = line.split("#", 1)[0].strip()
+        if entry:
+            out.append(entry)
     return out
+
+
+def read_files(names: Iterable[str], data_dir: str | Path | None = None) -> dict[str, str]:
+    """The text of each named data file found in `data_dir` (default: the
+    package's data). Components keep these texts, parse them, and write them
+    back unchanged when a pipeline is saved, so saved lexicons stay editable."""
+    root = Path(data_dir or DATA_DIR)
+    return {name: (root / name).read_text(encoding="utf-8") for name in names if (root / name).exists()}
 
 
 def write_jsonl(path: Path, entries: Iterable[dict]) -> None:

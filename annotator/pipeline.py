@@ -1,9 +1,10 @@
 """Building and loading the annotator pipeline.
 
 `load()` is the one way most users need: the Persian tokenizer plus the
-entity and claim components. `blank()` gives just the tokenizer, for users
-composing their own pipelines (the same as
-`spacy.blank("fa", config={"nlp": {"tokenizer": TOKENIZER}})`).
+entity, claim and attribution components, initialized with the package's
+lexicons. `blank()` gives just the tokenizer and our lexical attributes, for
+users composing their own pipelines (the same as `spacy.blank("fa",
+config=BLANK_CONFIG)`).
 """
 from __future__ import annotations
 
@@ -14,19 +15,35 @@ import spacy
 from spacy.language import Language
 
 TOKENIZER: dict[str, Any] = {"@tokenizers": "annotator.PersianTokenizer.v1"}
+LEX_ATTRS: dict[str, Any] = {"@callbacks": "annotator.lex_attrs.v1"}
+COMPONENTS = ("annotator_entities", "annotator_claims", "annotator_attribution")
+META = {
+    "name": "annotator_fa_news",
+    "description": "Rule-based entities (ORG, MINISTRY, OFFICIAL, PERSON) and numeric claims with their "
+    "speakers in Persian news, with a tokenizer that keeps every character offset.",
+    "license": "MIT",
+    "sources": [
+        {"name": "hazm", "url": "https://github.com/roshan-research/hazm", "license": "MIT"},
+        {"name": "Persian given names and surnames (public lists; see annotator/data/NAMES.md)", "license": "Apache-2.0, MIT"},
+    ],
+}
 
 
 def blank(**tokenizer_settings: Any) -> Language:
-    """A Persian pipeline with our tokenizer and no components."""
-    return spacy.blank("fa", config={"nlp": {"tokenizer": {**TOKENIZER, **tokenizer_settings}}})
+    """A Persian pipeline with our tokenizer, our NORM/LIKE_NUM and no components."""
+    config = {"nlp": {"tokenizer": {**TOKENIZER, **tokenizer_settings}, "after_creation": LEX_ATTRS}}
+    return spacy.blank("fa", config=config)
 
 
 def load(path: str | Path | None = None, **kwargs: Any) -> Language:
     """The default annotator pipeline, or a saved pipeline at `path`."""
     if path is not None:
         return spacy.load(path, **kwargs)
+    from annotator import __version__
+
     nlp = blank()
-    nlp.add_pipe("annotator_entities")
-    nlp.add_pipe("annotator_claims")
-    nlp.add_pipe("annotator_attribution")
+    for name in COMPONENTS:
+        nlp.add_pipe(name)
+    nlp.initialize()
+    nlp.meta.update(META, version=__version__)
     return nlp

@@ -24,10 +24,15 @@ SHARED = _find_shared()
 
 
 def shared_path(*parts: str) -> Path:
-    """A file of the shared reference data, or skip when it is not here."""
+    """A file of the shared reference data, or skip when it is not here. In CI
+    (`ANNOTATOR_REQUIRE_SHARED=1`, set by .ci/run) a missing file is a failure:
+    the quality tests must never pass by being skipped."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"shared reference data not found: {path} (set ANNOTATOR_SHARED)")
+        message = f"shared reference data not found: {path} (set ANNOTATOR_SHARED)"
+        if os.environ.get("ANNOTATOR_REQUIRE_SHARED") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
     return path
 
 

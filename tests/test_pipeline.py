@@ -24,6 +24,24 @@ def test_saved_pipeline_matches_load(nlp):
         assert doc_to_task(saved(gold["text"])) == doc_to_task(nlp(gold["text"]))
 
 
+def test_saved_pipeline_holds_the_package_data():
+    """models/annotator-fa-news is what `annotator save models/annotator-fa-news`
+    builds from annotator/data/: each component directory holds every data file
+    its component reads, byte for byte the package's (rerun the command after
+    editing a lexicon)."""
+    from annotator.components import attribution, claims
+    from annotator.components.entities import lexicon
+    from annotator.lexicons import DATA_DIR
+
+    expected = {"annotator_entities": lexicon.FILES, "annotator_claims": claims.FILES,
+                "annotator_attribution": attribution.FILES}
+    for component, names in expected.items():
+        held = sorted(p.name for p in (SAVED / component).iterdir())
+        assert held == sorted(names), component
+        for name in names:
+            assert (SAVED / component / name).read_bytes() == (DATA_DIR / name).read_bytes(), (component, name)
+
+
 def test_saved_pipeline_loads_in_fresh_process():
     code = (
         "import json, spacy, sys; nlp = spacy.load(sys.argv[1]);"

@@ -15,61 +15,93 @@ rules follow them sentence by sentence:
 A claim with none of these keeps `speaker: null`. The speaker is written as
 the mention that names it: `{"start", "end", "text", "label"}`.
 """
-from __future__ import annotations
-
+import json
 from bisect import bisect_left
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional, Union
 
-import srsly
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
+from spacy.training import Example
 
-from annotator.lexicons import DATA_DIR, phrase_variants, read_patterns, write_jsonl
+from annotator.components import datafiles
+from annotator.components.errors import not_initialized
+from annotator.lang.lex_attrs import require_lex_attrs
+from annotator.lang.sentences import ensure_sentences
+from annotator.lexicons import LexiconError, parse_patterns, phrase_variants, read_files
 
 MARKERS = ("REPORT", "ACCORDING_TO", "SOURCE", "ANAPHOR")
+FILES = ("reporting_verbs.jsonl", "attribution_words.json")
 _SPEAKER_LABELS = ("PERSON", "OFFICIAL", "ORG", "MINISTRY")
 # Mentions that, opening a sentence, make its subject the one «وی» refers to.
 _SUBJECT_LABELS = ("PERSON", "OFFICIAL")
-_QUOTE_OPENERS = frozenset([":", "«", "\""])
-# What may stand right before a subject: a comma ends the adverbial or
-# source phrase before it («در ادامه، X گفت», «به گزارش ایرنا، X گفت»).
-_SUBJECT_OPENERS = frozenset(["،", ",", "؛", ":", "(", "-", "—"])
-# Words after which a mention is the object of a phrase, never a subject.
-_NOT_BEFORE_SUBJECT = frozenset(["با", "از", "به", "در", "برای", "بر", "خبرنگار", "خبرنگاران", "توسط", "حضور",
-                                 "سوی", "طرف", "نزد", "علیه", "همراه", "همتای", "دیدار", "گفتگو", "گفتوگو"])
 
 
 @Language.factory(
     "annotator_attribution",
     assigns=["doc._.claims"],
     requires=["doc.ents", "doc._.claims"],
-    default_config={"data_dir": None},
+    default_config={"data_dir": None, "scorer": {"@scorers": "annotator.attribution_scorer.v1"}},
+    default_score_weights={"claims_speaker_acc": 1.0},
 )
-def make_attribution(nlp: Language, name: str, data_dir: Optional[str]) -> "Attribution":
-    return Attribution(nlp, name, data_dir=data_dir)
+def make_attribution(nlp: Language, name: str, data_dir: Optional[str], scorer: Optional[Callable]) -> "Attribution":
+    require_lex_attrs(nlp, name)
+    return Attribution(nlp, name, data_dir=data_dir, scorer=scorer)
+
+
+class AttributionLexicon:
+    """The reporting-verb markers and closed word classes, from data files."""
+
+    def __init__(self, nlp: Language, files: dict[str, str]) -> None:
+        self.files = dict(files)
+        patterns = parse_patterns(files.get("reporting_verbs.jsonl", ""), "reporting_verbs.jsonl", labels=MARKERS)
+        self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        for p in patterns:
+            self.matcher.add(p["label"], [nlp.make_doc(v) for v in phrase_variants(p["pattern"])])
+        try:
+            words = json.loads(files.get("attribution_words.json", "{}"))
+        except json.JSONDecodeError as e:
+            raise LexiconError(f"attribution_words.json:{e.lineno}: invalid JSON: {e.msg}") from None
+
+        def closed(key: str) -> frozenset[str]:
+            return frozenset(words.get(key, {}).get("words", []))
+
+        self.quote_openers = closed("quote_openers")
+        self.subject_openers = closed("subject_openers")
+        self.not_before_subject = closed("not_before_subject")
 
 
 class Attribution:
     """Fills each claim's `speaker` from reporting verbs and mentions."""
 
-    def __init__(self, nlp: Language, name: str = "annotator_attribution", *, data_dir: str | Path | None = None) -> None:
+    def __init__(self, nlp: Language, name: str = "annotator_attribution", *,
+                 data_dir: Union[str, Path, None] = None, scorer: Optional[Callable] = None) -> None:
         self.nlp = nlp
         self.name = name
-        data = Path(data_dir) if data_dir else DATA_DIR
-        self.set_patterns(read_patterns(data / "reporting_verbs.jsonl", labels=MARKERS))
+        self.data_dir = data_dir
+        self.scorer = scorer
+        self.lexicon: Optional[AttributionLexicon] = None
 
-    def set_patterns(self, patterns: list[dict]) -> None:
-        self.patterns = patterns
-        self.matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
-        for p in patterns:
-            self.matcher.add(p["label"], [self.nlp.make_doc(v) for v in phrase_variants(p["pattern"])])
+    def initialize(self, get_examples: Optional[Callable[[], Iterable[Example]]] = None, *,
+                   nlp: Optional[Language] = None, data_dir: Optional[str] = None) -> None:
+        """Read the markers: `data_dir`, else the configured one, else the package's."""
+        self.lexicon = AttributionLexicon(self.nlp, read_files(FILES, data_dir or self.data_dir))
+
+    def _lexicon(self) -> AttributionLexicon:
+        if self.lexicon is None:
+            raise ValueError(not_initialized(self.name))
+        return self.lexicon
+
+    def score(self, examples: Iterable[Example], **kwargs) -> dict:
+        return self.scorer(examples, **kwargs) if self.scorer is not None else {}
 
     def __call__(self, doc: Doc) -> Doc:
+        lex = self._lexicon()
         claims = doc._.claims if Doc.has_extension("claims") else None
         if not claims:
             return doc
+        ensure_sentences(doc)
         markers = self._markers(doc)
         mentions = [e for e in doc.ents if e.label_ in _SPEAKER_LABELS]
         mentions += [Span(doc, s, e, label="ANAPHOR") for s, e in markers["ANAPHOR"]
@@ -122,7 +154,7 @@ class Attribution:
             for v, speaker in verb_speakers.items():
                 if speaker is not None:
                     last = speaker
-                    if v[1] < len(doc) and doc[v[1]].text in _QUOTE_OPENERS:
+                    if v[1] < len(doc) and doc[v[1]].text in lex.quote_openers:
                         quote = speaker
             if inline is not None:
                 last = quote = inline
@@ -139,7 +171,7 @@ class Attribution:
 
     def _markers(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
         """Longest marker matches, not overlapping, by label."""
-        matches = sorted(self.matcher(doc), key=lambda m: (m[1], -(m[2] - m[1])))
+        matches = sorted(self._lexicon().matcher(doc), key=lambda m: (m[1], -(m[2] - m[1])))
         out: dict[str, list[tuple[int, int]]] = {k: [] for k in MARKERS}
         end = -1
         for match_id, s, e in matches:
@@ -163,13 +195,13 @@ class Attribution:
                     break
         return out
 
-    @staticmethod
-    def _subject(doc: Doc, sent: Span, verb: tuple[int, int], in_sent: list[Span]) -> Optional[Span]:
+    def _subject(self, doc: Doc, sent: Span, verb: tuple[int, int], in_sent: list[Span]) -> Optional[Span]:
         """The subject of a reporting verb: the first mention of its clause
         (from the sentence start or the last «:» before the verb)
         that stands where a subject stands, at the clause start or after a
         comma, not inside a phrase («با حضور وزیر نفت»). Else the first
         mention of the clause."""
+        lex = self._lexicon()
         clause_start = sent.start
         for t in doc[sent.start:verb[0]]:
             if t.text == ":":  # a quote opens a new clause («X گفت: Y اعلام کرد»)
@@ -177,13 +209,13 @@ class Attribution:
         candidates = [m for m in in_sent if clause_start <= m.start and m.end <= verb[0]]
         for m in candidates:
             prev = doc[m.start - 1] if m.start > clause_start else None
-            if prev is None or prev.is_space or prev.text in _SUBJECT_OPENERS:
+            if prev is None or prev.is_space or prev.text in lex.subject_openers:
                 return m
         # Else the first person or title not inside a phrase («با خبرنگار
         # فارس»); an organization elsewhere in the clause is more often an
         # object than a subject whose name we missed.
         for m in candidates:
-            if m.label_ in ("PERSON", "OFFICIAL", "ANAPHOR") and doc[m.start - 1].norm_ not in _NOT_BEFORE_SUBJECT:
+            if m.label_ in ("PERSON", "OFFICIAL", "ANAPHOR") and doc[m.start - 1].norm_ not in lex.not_before_subject:
                 return m
         return None
 
@@ -228,20 +260,18 @@ class Attribution:
 
     # ---------------------------------------------------------- serialization
 
-    def to_disk(self, path, *, exclude: Iterable[str] = tuple()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        write_jsonl(path / "patterns.jsonl", self.patterns)
+    def to_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> None:
+        datafiles.to_disk(path, self._lexicon().files, exclude)
 
-    def from_disk(self, path, *, exclude: Iterable[str] = tuple()) -> "Attribution":
-        self.set_patterns(list(srsly.read_jsonl(Path(path) / "patterns.jsonl")))
+    def from_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> "Attribution":
+        self.lexicon = AttributionLexicon(self.nlp, datafiles.from_disk(path, FILES, exclude))
         return self
 
     def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
-        return srsly.msgpack_dumps(self.patterns)
+        return datafiles.to_bytes(self._lexicon().files, exclude)
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> "Attribution":
-        self.set_patterns(srsly.msgpack_loads(data))
+        self.lexicon = AttributionLexicon(self.nlp, datafiles.from_bytes(data, FILES, exclude))
         return self
 
 

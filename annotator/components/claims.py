@@ -10,30 +10,30 @@ Claims are stored as plain dicts in the output contract's shape on
 `doc._.claims` (so they serialize with the Doc and go straight into Prodigy
 tasks), and as spans labelled `QUANTITY` in `doc.spans[spans_key]`.
 """
-from __future__ import annotations
-
 import json
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional, Union
 
-import srsly
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.scorer import Scorer
 from spacy.tokens import Doc, Span
+from spacy.training import Example
 
-from annotator.lexicons import DATA_DIR, hazm_words, phrase_variants, read_list, read_patterns
-from annotator.numbers import find_numbers
+from annotator.components import datafiles
+from annotator.components.errors import not_initialized
+from annotator.lang.lex_attrs import require_lex_attrs
+from annotator.lang.sentences import ensure_sentences
 from annotator.lang.verbs import ends_phrase_before, is_verb
+from annotator.lexicons import LexiconError, hazm_words, parse_list, parse_patterns, phrase_variants, read_files
+from annotator.numbers import find_numbers
 
 QUALIFIERS = ("more_than", "less_than", "at_least", "at_most", "approximately")
 UNIT_KINDS = ("money", "measure", "percent")
 # Units that make a number a duration or a date, not a claim («۱۰ سال»).
 NOT_CLAIM_UNITS = ("duration", "date")
-_MAX_UNIT_WORDS = 4
-_TON = "تن"  # a ton, or a person («۶۰ تن کشته شدند»)
-_ADJ_SUFFIXES = ("ی", "یی", "ای")  # «هکتاری», «درصدی», «تومانی»
-# Nouns after which a number is a count even when it looks like a year.
-_COUNT_CONTEXT = frozenset(["تعداد", "مجموع", "مجموعا", "رقم", "عدد", "جمعا", "حدود", "تنها", "فقط"])
+FILES = ("qualifiers.jsonl", "units.jsonl", "unit_stops.txt", "people_context.txt", "claims_words.json")
+MAX_UNIT_WORDS = 4
 
 if not Doc.has_extension("claims"):
     Doc.set_extension("claims", default=None)
@@ -42,39 +42,26 @@ if not Doc.has_extension("claims"):
 @Language.factory(
     "annotator_claims",
     assigns=["doc._.claims", "doc.spans"],
-    default_config={"spans_key": "claims", "data_dir": None},
+    default_config={"spans_key": "claims", "data_dir": None, "scorer": {"@scorers": "annotator.claims_scorer.v1"}},
+    default_score_weights={"claims_f": 1.0, "claims_p": 0.0, "claims_r": 0.0},
 )
-def make_claims(nlp: Language, name: str, spans_key: str, data_dir: Optional[str]) -> "Claims":
-    return Claims(nlp, name, spans_key=spans_key, data_dir=data_dir)
+def make_claims(nlp: Language, name: str, spans_key: str, data_dir: Optional[str], scorer: Optional[Callable]) -> "Claims":
+    require_lex_attrs(nlp, name)
+    return Claims(nlp, name, spans_key=spans_key, data_dir=data_dir, scorer=scorer)
 
 
-class Claims:
-    """Quantities → claims (value, bounds, qualifier, kind, unit)."""
+class ClaimsLexicon:
+    """Qualifier and unit matchers and word sets, from the claims' data files."""
 
-    def __init__(self, nlp: Language, name: str = "annotator_claims", *, spans_key: str = "claims",
-                 data_dir: str | Path | None = None) -> None:
-        self.nlp = nlp
-        self.name = name
-        self.spans_key = spans_key
-        data = Path(data_dir) if data_dir else DATA_DIR
-        self.set_lexicons(
-            qualifiers=read_patterns(data / "qualifiers.jsonl", labels=QUALIFIERS),
-            units=read_patterns(data / "units.jsonl", labels=UNIT_KINDS + NOT_CLAIM_UNITS),
-            unit_stops=read_list(data / "unit_stops.txt"),
-            people_context=read_list(data / "people_context.txt"),
-        )
-
-    def set_lexicons(self, *, qualifiers: list[dict], units: list[dict], unit_stops: list[str],
-                     people_context: list[str] | None = None) -> None:
-        if people_context is None:  # a pipeline saved before this list existed
-            people_context = read_list(DATA_DIR / "people_context.txt")
-        self.lexicons = {"qualifiers": qualifiers, "units": units, "unit_stops": unit_stops,
-                         "people_context": people_context}
-        make_doc = self.nlp.make_doc
-        self.qualifier_matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
+    def __init__(self, nlp: Language, files: dict[str, str]) -> None:
+        self.files = dict(files)
+        make_doc = nlp.make_doc
+        qualifiers = parse_patterns(files.get("qualifiers.jsonl", ""), "qualifiers.jsonl", labels=QUALIFIERS)
+        units = parse_patterns(files.get("units.jsonl", ""), "units.jsonl", labels=UNIT_KINDS + NOT_CLAIM_UNITS)
+        self.qualifier_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         for p in qualifiers:
             self.qualifier_matcher.add(p["label"], [make_doc(v) for v in phrase_variants(p["pattern"])])
-        self.unit_matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        self.unit_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         for p in units:
             self.unit_matcher.add(p["label"], [make_doc(v) for v in phrase_variants(p["pattern"])])
         # Single-word units by norm, to see them through an adjective suffix.
@@ -83,18 +70,62 @@ class Claims:
             doc = make_doc(p["pattern"])
             if len(doc) == 1:
                 self.unit_words.setdefault(doc[0].norm_, p["label"])
-        self.unit_stops = frozenset(t.norm_ for w in unit_stops for t in make_doc(w))
-        self.people_context = frozenset(t.norm_ for w in people_context for t in make_doc(w))
+        self.unit_stops = _norms(make_doc, parse_list(files.get("unit_stops.txt", "")))
+        self.people_context = _norms(make_doc, parse_list(files.get("people_context.txt", "")))
+        try:
+            words = json.loads(files.get("claims_words.json", "{}"))
+        except json.JSONDecodeError as e:
+            raise LexiconError(f"claims_words.json:{e.lineno}: invalid JSON: {e.msg}") from None
+
+        def closed(key: str) -> list[str]:
+            return list(words.get(key, {}).get("words", []))
+
+        self.conjunction = words.get("conjunction", "و")
+        self.count_context = frozenset(closed("count_context"))
+        self.adjective_suffixes = tuple(closed("adjective_suffixes"))
+        self.people_units = frozenset(closed("people_units"))
+        self.score_words = frozenset(closed("score_words"))
+        self.change_words = frozenset(closed("change_words"))
+        self.superlative_suffixes = tuple(closed("superlative_suffixes"))
+        self.percent_words = tuple(closed("percent_words"))
+
+
+class Claims:
+    """Quantities → claims (value, bounds, qualifier, kind, unit)."""
+
+    def __init__(self, nlp: Language, name: str = "annotator_claims", *, spans_key: str = "claims",
+                 data_dir: Union[str, Path, None] = None, scorer: Optional[Callable] = None) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.spans_key = spans_key
+        self.data_dir = data_dir
+        self.scorer = scorer
+        self.lexicon: Optional[ClaimsLexicon] = None
+
+    def initialize(self, get_examples: Optional[Callable[[], Iterable[Example]]] = None, *,
+                   nlp: Optional[Language] = None, data_dir: Optional[str] = None) -> None:
+        """Read the lexicons: `data_dir`, else the configured one, else the package's."""
+        self.lexicon = ClaimsLexicon(self.nlp, read_files(FILES, data_dir or self.data_dir))
+
+    def _lexicon(self) -> ClaimsLexicon:
+        if self.lexicon is None:
+            raise ValueError(not_initialized(self.name))
+        return self.lexicon
+
+    def score(self, examples: Iterable[Example], **kwargs) -> dict:
+        return self.scorer(examples, spans_key=self.spans_key, **kwargs) if self.scorer is not None else {}
 
     def __call__(self, doc: Doc) -> Doc:
+        lex = self._lexicon()
+        ensure_sentences(doc)
         claims: list[dict] = []
         spans: list[Span] = []
         text = doc.text  # rebuilt from the tokens at each call: get it once
         matches = find_numbers(text)
         if matches:
-            qualifiers = self._ending_at(doc, self.qualifier_matcher)
+            qualifiers = self._ending_at(doc, lex.qualifier_matcher)
             self._qualifier_starts = {start for start, _ in qualifiers.values()}
-            units = self._starting_at(doc, self.unit_matcher)
+            units = self._starting_at(doc, lex.unit_matcher)
             taken = [(e.start_char, e.end_char) for e in doc.ents]
             for k, m in enumerate(matches):
                 if any(s < m.end and m.start < e for s, e in taken):
@@ -104,7 +135,7 @@ class Claims:
                 ):
                     continue  # a code or a date written apart («انتهای پیام/۱۰۸۳/ن», «۴/ ۱۲/ ۱۳۹۲»)
                 number = doc.char_span(m.start, m.end, alignment_mode="expand")
-                if number is None or _score(doc, number):
+                if number is None or _score(doc, number, lex.score_words):
                     continue
                 claim = self._claim(doc, m, number, qualifiers, units, matches[k + 1] if k + 1 < len(matches) else None)
                 if claim is None:
@@ -130,14 +161,14 @@ class Claims:
         unit, kind = None, "count"
         if m.percent:
             kind = "percent"
-            unit = _percent_marker(number)
+            unit = _percent_marker(number, self._lexicon().percent_words)
         else:
             found = self._unit(doc, end, units)
             if found is None and nxt is not None:
                 # «از ۳۹۵ به ۶۸۷ هزار تومان»: the unit after the second number
                 # is the first one's too.
                 after = doc.char_span(nxt.start, nxt.end, alignment_mode="expand")
-                if after is not None and after.start == end + 1 and doc[end].norm_ == "به":
+                if after is not None and after.start == end + 1 and doc[end].norm_ in self._lexicon().change_words:
                     shared = self._unit(doc, after.end, units)
                     if shared is not None and shared[1] != "count":
                         found = (end, shared[1], shared[2])
@@ -152,7 +183,7 @@ class Claims:
                 return None
             if found is not None:
                 end, kind, unit = found
-                if kind == "measure" and doc[end - 1].norm_ == _TON and (m.value or m.high or 0) < 10000 \
+                if kind == "measure" and doc[end - 1].norm_ in self._lexicon().people_units and (m.value or m.high or 0) < 10000 \
                         and self._people_follow(doc, end):
                     kind = "count"  # «۶۰ تن در این حادثه کشته شدند»: persons, not tons
         return {"_start": start, "_end": end, "value": m.value, "low": m.low, "high": m.high,
@@ -165,7 +196,8 @@ class Claims:
         if not _year_like(m) or number.start == 0:
             return False
         prev = doc[number.start - 1]
-        return (prev.is_alpha and prev.norm_ not in self.unit_stops and prev.norm_ not in _COUNT_CONTEXT
+        lex = self._lexicon()
+        return (prev.is_alpha and prev.norm_ not in lex.unit_stops and prev.norm_ not in lex.count_context
                 and not is_verb(prev.norm_))
 
     def _unit(self, doc: Doc, i: int, units: dict) -> tuple[int, str, str] | None:
@@ -174,23 +206,24 @@ class Claims:
             i += 1  # «۸۱۳  نفر», written with two spaces
         if i >= len(doc):
             return None
+        lex = self._lexicon()
         if i in units:
             unit_end, label = units[i]
             return unit_end, label, doc[i:unit_end].text
         tok = doc[i]
-        for suffix in _ADJ_SUFFIXES:
+        for suffix in lex.adjective_suffixes:
             stem = tok.norm_[: -len(suffix)]
-            if tok.norm_.endswith(suffix) and stem in self.unit_words:
-                label = self.unit_words[stem]
+            if tok.norm_.endswith(suffix) and stem in lex.unit_words:
+                label = lex.unit_words[stem]
                 return i + 1, label, tok.text[: len(tok.text) - len(_tail(tok.text, suffix))]
         if not self._noun_word(doc, i, first=True) or i in self._qualifier_starts:
             return None
         end = i + 1
-        while end < len(doc) and end - i < _MAX_UNIT_WORDS:
-            if doc[end].norm_ == "و" and self._noun_word(doc, end + 1) and end + 2 - i <= _MAX_UNIT_WORDS:
+        while end < len(doc) and end - i < MAX_UNIT_WORDS:
+            if doc[end].norm_ == lex.conjunction and self._noun_word(doc, end + 1) and end + 2 - i <= MAX_UNIT_WORDS:
                 end += 2
                 continue
-            if not self._noun_word(doc, end) or doc[end].norm_ in self.unit_stops:
+            if not self._noun_word(doc, end) or doc[end].norm_ in lex.unit_stops:
                 break
             end += 1
         return end, "count", doc[i:end].text
@@ -201,7 +234,7 @@ class Claims:
         for tok in doc[i:i + 5]:
             if tok.is_punct:
                 return False
-            if tok.norm_ in self.people_context:
+            if tok.norm_ in self._lexicon().people_context:
                 return True
         return False
 
@@ -215,9 +248,10 @@ class Claims:
         if tok.is_punct or tok.is_space or tok.like_num or not any(c.isalpha() for c in tok.text):
             return False
         norm = tok.norm_
-        if is_verb(norm) or (norm in self.unit_stops and not (first and "N" in hazm_words().get(norm, ()))):
+        lex = self._lexicon()
+        if is_verb(norm) or (norm in lex.unit_stops and not (first and "N" in hazm_words().get(norm, ()))):
             return False
-        if first and norm.endswith("ترین"):
+        if first and norm.endswith(lex.superlative_suffixes):
             return False  # a superlative («2014 بدترین سال») counts nothing
         return not ends_phrase_before(norm, *_next_norms(doc, i))
 
@@ -239,20 +273,18 @@ class Claims:
 
     # ---------------------------------------------------------- serialization
 
-    def to_disk(self, path, *, exclude: Iterable[str] = tuple()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / "lexicons.json").write_text(json.dumps(self.lexicons, ensure_ascii=False, indent=0), encoding="utf-8")
+    def to_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> None:
+        datafiles.to_disk(path, self._lexicon().files, exclude)
 
-    def from_disk(self, path, *, exclude: Iterable[str] = tuple()) -> "Claims":
-        self.set_lexicons(**srsly.read_json(Path(path) / "lexicons.json"))
+    def from_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> "Claims":
+        self.lexicon = ClaimsLexicon(self.nlp, datafiles.from_disk(path, FILES, exclude))
         return self
 
     def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
-        return srsly.msgpack_dumps(self.lexicons)
+        return datafiles.to_bytes(self._lexicon().files, exclude)
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> "Claims":
-        self.set_lexicons(**srsly.msgpack_loads(data))
+        self.lexicon = ClaimsLexicon(self.nlp, datafiles.from_bytes(data, FILES, exclude))
         return self
 
 
@@ -269,10 +301,10 @@ def _contract(span: Span, claim: dict) -> dict:
     }
 
 
-def _score(doc: Doc, number: Span) -> bool:
+def _score(doc: Doc, number: Span, words: frozenset[str]) -> bool:
     """A match result, «۳ بر صفر», «یک بر یک»: numbers on both sides of «بر»."""
-    after = number.end + 1 < len(doc) and doc[number.end].norm_ == "بر" and doc[number.end + 1].like_num
-    before = number.start >= 2 and doc[number.start - 1].norm_ == "بر" and doc[number.start - 2].like_num
+    after = number.end + 1 < len(doc) and doc[number.end].norm_ in words and doc[number.end + 1].like_num
+    before = number.start >= 2 and doc[number.start - 1].norm_ in words and doc[number.start - 2].like_num
     return after or before
 
 
@@ -283,11 +315,14 @@ def _year_like(m) -> bool:
             and (1300 <= m.value <= 1499 or 1900 <= m.value <= 2100))
 
 
-def _percent_marker(number: Span) -> str:
+def _percent_marker(number: Span, words: tuple[str, ...]) -> str:
+    """The percent word or sign of a percent, as the claim's unit: the
+    word's standard form («درصد» for «درصدی»), or the sign as written."""
+    word, signs = words[0], words[1:]
     for tok in reversed(number):
-        if "درصد" in tok.norm_ or tok.text in ("%", "٪"):
-            return "درصد" if "درصد" in tok.norm_ else tok.text
-    return "درصد"
+        if word in tok.norm_ or tok.text in signs:
+            return word if word in tok.norm_ else tok.text
+    return word
 
 
 def _tail(text: str, suffix: str) -> str:
@@ -297,6 +332,10 @@ def _tail(text: str, suffix: str) -> str:
     if len(text) > len(suffix) and text[-len(suffix) - 1] == "\u200c":
         out = text[-len(suffix) - 1:]
     return out
+
+
+def _norms(make_doc: Callable, words: list[str]) -> frozenset[str]:
+    return frozenset(t.norm_ for w in words for t in make_doc(w))
 
 
 def _next_norms(doc: Doc, i: int) -> tuple[str, str]:

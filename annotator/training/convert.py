@@ -511,17 +511,17 @@ def assemble(model_path: str | Path, output_path: str | Path, *, rules: bool = T
     if rules:
         if policy == "rules":
             where = {"before": "ner"} if "ner" in nlp.pipe_names else {}
-            nlp.add_pipe("annotator_entities", config={"overwrite_ents": True}, **where)
+            nlp.add_pipe("annotator_entities", config={"overwrite_ents": True}, **where).initialize()
         else:
             where = {"after": "ner"} if "ner" in nlp.pipe_names else {}
-            nlp.add_pipe("annotator_entities", config={"overwrite_ents": False}, **where)
+            nlp.add_pipe("annotator_entities", config={"overwrite_ents": False}, **where).initialize()
     if claims:
         for name in default.pipe_names:
             if name == "annotator_entities" or name in nlp.pipe_names:
                 continue
             cfg = dict(default.config["components"][name])
             factory = cfg.pop("factory")
-            nlp.add_pipe(factory, name=name, config=cfg, last=True)
+            nlp.add_pipe(factory, name=name, config=cfg, last=True).initialize()
     nlp.meta.setdefault("annotator", {})["ents_policy"] = policy if rules else "model only"
     output_path = Path(output_path)
     output_path.mkdir(parents=True, exist_ok=True)

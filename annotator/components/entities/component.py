@@ -1,0 +1,174 @@
+"""The `annotator_entities` component: ORG, MINISTRY, OFFICIAL and PERSON.
+
+Known names come from the lexicon (a `SpanRuler` on `NORM`, so ي/ك, ZWNJ,
+spacing and «،» variants all match while offsets stay in the original
+text); the grammars find what no list holds (`organizations`, `officials`,
+`persons`, `sources`). The outermost spans go to `doc.ents`; every span
+found, nested ones included, goes to `doc.spans[spans_key]`, each once.
+
+Data (patterns, word lists, the grammar's closed word classes) is read in
+`initialize` (from the package, or `data_dir`) or `from_disk` (a saved
+pipeline), never in `__init__`: after `nlp.add_pipe("annotator_entities")`,
+call `nlp.initialize()` (or, in a pipeline with trained components,
+`nlp.get_pipe("annotator_entities").initialize()`).
+"""
+from pathlib import Path
+from typing import Callable, Iterable, Optional, Union
+
+from spacy.language import Language
+from spacy.scorer import get_ner_prf
+from spacy.tokens import Doc, Span
+from spacy.training import Example
+from spacy.util import filter_spans
+
+from annotator.components.entities.context import Context
+from annotator.components.entities.lexicon import FILES, LABELS, EntityLexicon
+from annotator.components.entities.officials import find_officials
+from annotator.components.entities.organizations import find_orgs, foreign_ministries
+from annotator.components.entities.persons import find_persons
+from annotator.components.entities.sources import find_sources
+from annotator.components import datafiles
+from annotator.components.errors import not_initialized
+from annotator.lang.lex_attrs import require_lex_attrs
+from annotator.lang.sentences import ensure_sentences
+from annotator.lexicons import read_files
+
+
+@Language.factory(
+    "annotator_entities",
+    assigns=["doc.ents", "doc.spans"],
+    default_config={
+        "spans_key": "entities",
+        "overwrite_ents": True,
+        "data_dir": None,
+        "scorer": {"@scorers": "spacy.ner_scorer.v1"},
+    },
+    default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
+)
+def make_entity_rules(
+    nlp: Language, name: str, spans_key: str, overwrite_ents: bool, data_dir: Optional[str],
+    scorer: Optional[Callable],
+) -> "EntityRules":
+    require_lex_attrs(nlp, name)
+    return EntityRules(nlp, name, spans_key=spans_key, overwrite_ents=overwrite_ents, data_dir=data_dir, scorer=scorer)
+
+
+class EntityRules:
+    """Lexicon patterns plus the chain grammars, as one pipeline component."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "annotator_entities",
+        *,
+        spans_key: str = "entities",
+        overwrite_ents: bool = True,
+        data_dir: Union[str, Path, None] = None,
+        scorer: Optional[Callable] = get_ner_prf,
+    ) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.spans_key = spans_key
+        self.overwrite_ents = overwrite_ents
+        self.data_dir = data_dir
+        self.scorer = scorer
+        self.lexicon: Optional[EntityLexicon] = None
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Every label the component can set."""
+        return LABELS
+
+    @property
+    def patterns(self) -> list[dict]:
+        """The lexicon's patterns, as in its files."""
+        return self._lexicon().patterns
+
+    def initialize(
+        self, get_examples: Optional[Callable[[], Iterable[Example]]] = None, *, nlp: Optional[Language] = None,
+        data_dir: Optional[str] = None,
+    ) -> None:
+        """Read the lexicons: `data_dir`, else the configured one, else the package's."""
+        self.lexicon = EntityLexicon(self.nlp, read_files(FILES, data_dir or self.data_dir))
+
+    def _lexicon(self) -> EntityLexicon:
+        if self.lexicon is None:
+            raise ValueError(not_initialized(self.name))
+        return self.lexicon
+
+    # ------------------------------------------------------------- pipeline
+
+    def __call__(self, doc: Doc) -> Doc:
+        ensure_sentences(doc)
+        spans = self.find(doc)
+        flat = filter_spans(spans)
+        if doc.ents:
+            # Entities already set (by a trained `ner` before us): rules win
+            # where they overlap, or only fill the gaps, as configured.
+            existing = list(doc.ents)
+            if self.overwrite_ents:
+                flat += [e for e in existing if not any(_overlap(e, s) for s in flat)]
+            else:
+                flat = existing + [s for s in flat if not any(_overlap(e, s) for e in existing)]
+        doc.ents = sorted(flat, key=lambda s: s.start)
+        if self.spans_key:
+            doc.spans[self.spans_key] = _distinct(spans)
+        return doc
+
+    def find(self, doc: Doc) -> list[Span]:
+        """All entity spans, nested ones included (a span may come twice)."""
+        lex = self._lexicon()
+        ctx = Context(doc, lex)
+        lexicon = lex.lexicon_spans(doc)
+        lexicon += foreign_ministries(ctx, lexicon)
+        persons = find_persons(ctx)
+        ctx.add_units(lexicon)
+        ctx.person_starts = {p.start for p in persons}
+        orgs = find_orgs(ctx)
+        ctx.add_units(orgs)
+        officials = find_officials(ctx)
+        sources = find_sources(ctx)
+        return lexicon + orgs + officials + persons + sources
+
+    def score(self, examples: Iterable[Example], **kwargs) -> dict:
+        return self.scorer(examples, **kwargs) if self.scorer is not None else {}
+
+    def token_patterns(self) -> list[dict]:
+        """The lexicon as token patterns on NORM, one per spelling variant: a
+        Prodigy `--patterns` file that matches the way this component does
+        when Prodigy runs with our pipeline (our tokenizer sets the norms)."""
+        return self._lexicon().token_patterns(self.nlp.make_doc)
+
+    # ----------------------------------------------------------- serialization
+
+    def to_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> None:
+        """The data files as read, one file each (editable in place)."""
+        datafiles.to_disk(path, self._lexicon().files, exclude)
+
+    def from_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> "EntityRules":
+        self.lexicon = EntityLexicon(self.nlp, datafiles.from_disk(path, FILES, exclude))
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
+        return datafiles.to_bytes(self._lexicon().files, exclude)
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> "EntityRules":
+        self.lexicon = EntityLexicon(self.nlp, datafiles.from_bytes(data, FILES, exclude))
+        return self
+
+
+def _distinct(spans: list[Span]) -> list[Span]:
+    """Each (start, end, label) once, in order, the lexicon's (with its
+    pattern id) first."""
+    seen: set[tuple[int, int, str]] = set()
+    out = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end, s.label_, not s.id_)):
+        key = (span.start, span.end, span.label_)
+        if key not in seen:
+            seen.add(key)
+            out.append(span)
+    return out
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end

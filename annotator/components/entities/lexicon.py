@@ -1,0 +1,168 @@
+"""What the entity grammar knows: lexicon patterns, word lists and the closed
+word classes of the grammar, turned into matchers and normalized word sets.
+
+The data are files (`annotator/data/`, or a saved pipeline's component
+directory): spaCy pattern JSONL for known names, word lists for the open
+classes (given names, surnames, places, titles …) and `entity_words.json`
+for the closed ones. An `EntityLexicon` keeps each file's text as read, so
+that saving a pipeline writes the same, editable files back.
+"""
+from __future__ import annotations
+
+import json
+from typing import Iterable
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.pipeline import SpanRuler
+from spacy.tokens import Doc, Span
+
+from annotator.lang.normalize import normalize
+from annotator.lexicons import LexiconError, hazm_words, parse_list, parse_patterns, phrase_variants
+
+LABELS = ("ORG", "MINISTRY", "OFFICIAL", "PERSON")
+PATTERN_FILES = ("ministries.jsonl", "organizations.jsonl", "officials.jsonl")
+WORD_LISTS = {
+    "triggers": "org_triggers.txt",
+    "titles": "title_heads.txt",
+    "plural_titles": "plural_titles.txt",
+    "places": "places.txt",
+    "given_names": "given_names.txt",
+    "ambiguous_given_names": "ambiguous_given_names.txt",
+    "surnames": "surnames.txt",
+    "surname_suffixes": "surname_suffixes.txt",
+    "honorifics": "honorifics.txt",
+    "non_names": "non_names.txt",
+    "stops": "org_name_stops.txt",
+    "generic": "generic_modifiers.txt",
+    "agencies": "agency_names.txt",
+}
+GRAMMAR_FILE = "entity_words.json"
+FILES = (*PATTERN_FILES, *WORD_LISTS.values(), GRAMMAR_FILE)
+# Lists matched as (possibly multi-word) phrases rather than single norms.
+PHRASE_LISTS = ("triggers", "titles", "places", "given_names", "honorifics", "agencies")
+
+
+class EntityLexicon:
+    """Matchers and word sets built from the entity data files."""
+
+    def __init__(self, nlp: Language, files: dict[str, str]) -> None:
+        self.files = dict(files)
+        self.patterns: list[dict] = []
+        for name in PATTERN_FILES:
+            if name in files:
+                self.patterns += parse_patterns(files[name], name, labels=LABELS)
+        self.words = {key: parse_list(files.get(name, "")) for key, name in WORD_LISTS.items()}
+        try:
+            grammar = json.loads(files.get(GRAMMAR_FILE, "{}"))
+        except json.JSONDecodeError as e:
+            raise LexiconError(f"{GRAMMAR_FILE}:{e.lineno}: invalid JSON: {e.msg}") from None
+        self._build_matchers(nlp, grammar)
+        self._build_sets(grammar)
+
+    def _build_matchers(self, nlp: Language, grammar: dict) -> None:
+        # A pipeline of its own (same vocab and tokenizer, no components) to
+        # tokenize phrase patterns: SpanRuler runs phrases through `nlp.pipe`.
+        tokenize = spacy.blank(nlp.lang, vocab=nlp.vocab)
+        tokenize.tokenizer = nlp.tokenizer
+        make_doc = tokenize.make_doc
+        self.ruler = SpanRuler(tokenize, "annotator_entities_lexicon", spans_key=None, phrase_matcher_attr="NORM")
+        variants = []
+        for entry in self.patterns:
+            if isinstance(entry["pattern"], str):
+                variants += [dict(entry, pattern=v) for v in sorted(phrase_variants(entry["pattern"]))]
+            else:
+                variants.append(entry)
+        self.ruler.add_patterns(variants)
+        self.markers = PhraseMatcher(nlp.vocab, attr="NORM")
+        plural = [s for s in _words(grammar, "plural_suffixes")]
+        for key in PHRASE_LISTS:
+            entries = [w for w in self.words.get(key, []) if w.strip()]
+            if key == "triggers":
+                # Plural forms name an organization too («سازمان‌های صنعت …»).
+                entries += [w + "\u200c" + suffix for w in entries if " " not in w for suffix in plural]
+            docs = [make_doc(v) for w in entries for v in phrase_variants(w)]
+            if docs:
+                self.markers.add(key.upper(), docs)
+        self.markers.add("SOURCE", [make_doc(w) for w in _words(grammar, "source_openers")])
+        # Ministry domains: the name after «وزارت», also used after «وزیر».
+        domains = {p["pattern"].split(" ", 1)[1] for p in self.patterns
+                   if p["label"] == "MINISTRY" and isinstance(p["pattern"], str) and " " in p["pattern"]}
+        domain_docs = [make_doc(v) for d in domains for v in phrase_variants(d)]
+        if domain_docs:
+            self.markers.add("DOMAIN", domain_docs)
+
+    def _build_sets(self, grammar: dict) -> None:
+        def norms(key: str) -> frozenset[str]:
+            return frozenset(normalize(w.replace(" ", "")) for w in self.words.get(key, []))
+
+        def closed(key: str) -> frozenset[str]:
+            return frozenset(normalize(w) for w in _words(grammar, key))
+
+        self.conjunction = normalize(grammar.get("conjunction", "و"))
+        self.preposition_in = normalize(grammar.get("in", "در"))
+        self.parliaments = closed("parliaments")
+        self.plural_titles = norms("plural_titles")
+        self.surnames = norms("surnames")
+        self.non_names = norms("non_names")
+        self.stops = norms("stops") - {self.conjunction}
+        self.generic = norms("generic")
+        self.ambiguous_given = norms("ambiguous_given_names")
+        self.suffixes = tuple(sorted(norms("surname_suffixes"), key=len, reverse=True))
+        # Suffixes of two letters or more: reliable enough to make a word
+        # after an ambiguous given name («امید», «پیام») a surname.
+        self.strong_suffixes = tuple(x for x in self.suffixes if len(x) >= 2)
+        self.nominal = hazm_words()
+        self.demonstratives = closed("demonstratives")
+        self.connectors = closed("connectors")
+        self.country_prefixes = closed("country_prefixes")
+        self.final_connectors = closed("final_connectors")
+        self.constituency = closed("constituency")
+        self.directions = closed("directions")
+        self.faqih = tuple(closed("faqih"))
+        self.representatives = closed("representatives")
+        self.arabic_article_names = closed("arabic_article_names")
+        self.reporters = closed("reporters")
+        self.title_honorifics = closed("title_honorifics")
+        self.numbered = closed("numbered")
+        self.said = closed("said")
+        self.speech_frame = self.said | closed("speech_frame")
+        self.said_in = closed("said_in")
+        self.plural_suffixes = tuple(_words(grammar, "plural_suffixes"))
+        self.source_ends = frozenset(_words(grammar, "source_ends"))
+        self.open_quotes = frozenset(_words(grammar, "open_quotes"))
+        self.close_quotes = frozenset(_words(grammar, "close_quotes"))
+        self.function_tags = frozenset(_words(grammar, "function_tags"))
+
+    def lexicon_spans(self, doc: Doc) -> list[Span]:
+        """The lexicon's matches as labelled spans."""
+        return self.ruler.match(doc)
+
+    def match_markers(self, doc: Doc) -> dict[str, dict[int, int]]:
+        """Marker matches by kind: start token -> end of the longest match."""
+        markers: dict[str, dict[int, int]] = {}
+        strings = doc.vocab.strings
+        for match_id, start, end in self.markers(doc):
+            by_start = markers.setdefault(strings[match_id], {})
+            by_start[start] = max(end, by_start.get(start, 0))
+        return markers
+
+    def token_patterns(self, make_doc) -> list[dict]:
+        """The lexicon as token patterns on NORM, one per spelling variant."""
+        out: list[dict] = []
+        seen: set[tuple] = set()
+        for entry in self.patterns:
+            variants: Iterable = phrase_variants(entry["pattern"]) if isinstance(entry["pattern"], str) else [entry["pattern"]]
+            for v in variants:
+                tokens = v if isinstance(v, list) else [{"NORM": t.norm_} for t in make_doc(v) if not t.is_space]
+                key = (entry["label"], repr(tokens))
+                if key not in seen:
+                    seen.add(key)
+                    out.append({"label": entry["label"], "pattern": tokens, **({"id": entry["id"]} if entry.get("id") else {})})
+        return out
+
+
+def _words(grammar: dict, key: str) -> list[str]:
+    entry = grammar.get(key, {})
+    return list(entry.get("words", [])) if isinstance(entry, dict) else list(entry)
