@@ -102,10 +102,10 @@ def test_a_component_used_before_initialize_says_so():
 
 
 def test_component_data_is_read_in_initialize_not_init(monkeypatch):
-    import annotator.components.entities.component as component
+    import annotator.components.datafiles as datafiles
 
     calls = []
-    monkeypatch.setattr(component, "read_files", lambda *a, **k: calls.append(a) or {})
+    monkeypatch.setattr(datafiles, "read_files", lambda *a, **k: calls.append(a) or {})
     nlp = annotator.blank()
     nlp.add_pipe("annotator_entities")
     assert calls == []

@@ -25,11 +25,10 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
-from annotator.components import datafiles
-from annotator.components.errors import not_initialized
+from annotator.components.datafiles import DataFilesComponent
 from annotator.lang.lex_attrs import require_lex_attrs
 from annotator.lang.sentences import ensure_sentences
-from annotator.lexicons import LexiconError, parse_patterns, phrase_variants, read_files
+from annotator.lexicons import LexiconError, parse_patterns, phrase_variants
 
 MARKERS = ("REPORT", "ACCORDING_TO", "SOURCE", "ANAPHOR")
 FILES = ("reporting_verbs.jsonl", "attribution_words.json")
@@ -72,7 +71,7 @@ class AttributionLexicon:
         self.not_before_subject = closed("not_before_subject")
 
 
-class Attribution:
+class Attribution(DataFilesComponent):
     """Fills each claim's `speaker` from reporting verbs and mentions."""
 
     def __init__(self, nlp: Language, name: str = "annotator_attribution", *,
@@ -83,15 +82,10 @@ class Attribution:
         self.scorer = scorer
         self.lexicon: Optional[AttributionLexicon] = None
 
-    def initialize(self, get_examples: Optional[Callable[[], Iterable[Example]]] = None, *,
-                   nlp: Optional[Language] = None, data_dir: Optional[str] = None) -> None:
-        """Read the markers: `data_dir`, else the configured one, else the package's."""
-        self.lexicon = AttributionLexicon(self.nlp, read_files(FILES, data_dir or self.data_dir))
+    FILES = FILES
 
-    def _lexicon(self) -> AttributionLexicon:
-        if self.lexicon is None:
-            raise ValueError(not_initialized(self.name))
-        return self.lexicon
+    def build_lexicon(self, files: dict[str, str]) -> AttributionLexicon:
+        return AttributionLexicon(self.nlp, files)
 
     def score(self, examples: Iterable[Example], **kwargs) -> dict:
         return self.scorer(examples, **kwargs) if self.scorer is not None else {}
@@ -257,23 +251,6 @@ class Attribution:
             return None
         # A reporting verb without a subject («… افزود:»): the last speaker.
         return verb_speakers[verb] or last
-
-    # ---------------------------------------------------------- serialization
-
-    def to_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> None:
-        datafiles.to_disk(path, self._lexicon().files, exclude)
-
-    def from_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> "Attribution":
-        self.lexicon = AttributionLexicon(self.nlp, datafiles.from_disk(path, FILES, exclude))
-        return self
-
-    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
-        return datafiles.to_bytes(self._lexicon().files, exclude)
-
-    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> "Attribution":
-        self.lexicon = AttributionLexicon(self.nlp, datafiles.from_bytes(data, FILES, exclude))
-        return self
-
 
 def _mention(span: Span) -> dict:
     return {"start": span.start_char, "end": span.end_char, "text": span.text, "label": span.label_}

@@ -20,12 +20,11 @@ from spacy.scorer import Scorer
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
-from annotator.components import datafiles
-from annotator.components.errors import not_initialized
+from annotator.components.datafiles import DataFilesComponent
 from annotator.lang.lex_attrs import require_lex_attrs
 from annotator.lang.sentences import ensure_sentences
 from annotator.lang.verbs import ends_phrase_before, is_verb
-from annotator.lexicons import LexiconError, hazm_words, parse_list, parse_patterns, phrase_variants, read_files
+from annotator.lexicons import LexiconError, hazm_words, parse_list, parse_patterns, phrase_variants
 from annotator.numbers import find_numbers
 
 QUALIFIERS = ("more_than", "less_than", "at_least", "at_most", "approximately")
@@ -90,7 +89,7 @@ class ClaimsLexicon:
         self.percent_words = tuple(closed("percent_words"))
 
 
-class Claims:
+class Claims(DataFilesComponent):
     """Quantities → claims (value, bounds, qualifier, kind, unit)."""
 
     def __init__(self, nlp: Language, name: str = "annotator_claims", *, spans_key: str = "claims",
@@ -102,15 +101,10 @@ class Claims:
         self.scorer = scorer
         self.lexicon: Optional[ClaimsLexicon] = None
 
-    def initialize(self, get_examples: Optional[Callable[[], Iterable[Example]]] = None, *,
-                   nlp: Optional[Language] = None, data_dir: Optional[str] = None) -> None:
-        """Read the lexicons: `data_dir`, else the configured one, else the package's."""
-        self.lexicon = ClaimsLexicon(self.nlp, read_files(FILES, data_dir or self.data_dir))
+    FILES = FILES
 
-    def _lexicon(self) -> ClaimsLexicon:
-        if self.lexicon is None:
-            raise ValueError(not_initialized(self.name))
-        return self.lexicon
+    def build_lexicon(self, files: dict[str, str]) -> ClaimsLexicon:
+        return ClaimsLexicon(self.nlp, files)
 
     def score(self, examples: Iterable[Example], **kwargs) -> dict:
         return self.scorer(examples, spans_key=self.spans_key, **kwargs) if self.scorer is not None else {}
@@ -270,23 +264,6 @@ class Claims:
             if start not in out or end > out[start][0]:
                 out[start] = (end, self.nlp.vocab.strings[match_id])
         return out
-
-    # ---------------------------------------------------------- serialization
-
-    def to_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> None:
-        datafiles.to_disk(path, self._lexicon().files, exclude)
-
-    def from_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> "Claims":
-        self.lexicon = ClaimsLexicon(self.nlp, datafiles.from_disk(path, FILES, exclude))
-        return self
-
-    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
-        return datafiles.to_bytes(self._lexicon().files, exclude)
-
-    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> "Claims":
-        self.lexicon = ClaimsLexicon(self.nlp, datafiles.from_bytes(data, FILES, exclude))
-        return self
-
 
 def _contract(span: Span, claim: dict) -> dict:
     """A claim in the output contract's shape (speaker filled in later)."""

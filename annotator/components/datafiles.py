@@ -1,43 +1,76 @@
-"""Serialization for components whose state is a set of data files.
+"""Components whose state is a set of data files.
 
-Each component keeps the text of the data files it was built from and
-writes them back unchanged when a pipeline is saved, one file each, so a
-saved pipeline's lexicons are the same editable files as `annotator/data/`.
-`exclude` takes file names without their extension («places», not
-«places.txt»), as spaCy's serializers name their fields.
+Each of our components is built from a few lexicon files (`annotator/data/`
+or a saved pipeline's component directory) turned into matchers: a
+"lexicon" object. `DataFilesComponent` holds what they share: reading the
+files in `initialize()` (never in `__init__`), and writing them back
+unchanged when a pipeline is saved, one file each, so a saved pipeline's
+lexicons are the same editable files as `annotator/data/`. `exclude` takes
+file names without their extension («places», not «places.txt»), as spaCy's
+serializers name their fields.
 """
-from __future__ import annotations
-
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Callable, Iterable, Optional, Union
 
 from spacy import util
+from spacy.language import Language
+from spacy.training import Example
+
+from annotator.lexicons import read_files
 
 
-def to_disk(path: str | Path, files: dict[str, str], exclude: Iterable[str] = ()) -> None:
-    serializers = {name: (lambda p, text=text: Path(p).write_text(text, encoding="utf-8")) for name, text in files.items()}
-    util.to_disk(path, serializers, exclude)
+class DataFilesComponent:
+    """Base of a component built from data files: subclasses set `FILES` and
+    `build_lexicon(nlp, files) -> lexicon` (an object with a `files` dict)."""
 
+    FILES: tuple[str, ...] = ()
+    nlp: Language
+    name: str
+    data_dir: Union[str, Path, None]
+    lexicon: Any = None
 
-def from_disk(path: str | Path, names: Iterable[str], exclude: Iterable[str] = ()) -> dict[str, str]:
-    files: dict[str, str] = {}
+    def build_lexicon(self, files: dict[str, str]) -> Any:
+        raise NotImplementedError
 
-    def reader(name: str):
-        def read(p: Path) -> None:
-            if Path(p).exists():
-                files[name] = Path(p).read_text(encoding="utf-8")
+    def initialize(self, get_examples: Optional[Callable[[], Iterable[Example]]] = None, *,
+                   nlp: Optional[Language] = None, data_dir: Optional[str] = None) -> None:
+        """Read the data files: `data_dir`, else the configured one, else the package's."""
+        self.lexicon = self.build_lexicon(read_files(self.FILES, data_dir or self.data_dir))
 
-        return read
+    def _lexicon(self) -> Any:
+        if self.lexicon is None:
+            raise ValueError(
+                f"{self.name} has no lexicons yet: call nlp.initialize() after adding it, or, in a pipeline with "
+                f'trained components you do not want to reset, nlp.get_pipe("{self.name}").initialize(); a saved '
+                "pipeline loads them with spacy.load"
+            )
+        return self.lexicon
 
-    util.from_disk(path, {name: reader(name) for name in names}, exclude)
-    return files
+    def to_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> None:
+        files = self._lexicon().files
+        writers = {name: (lambda p, text=text: Path(p).write_text(text, encoding="utf-8")) for name, text in files.items()}
+        util.to_disk(path, writers, exclude)
 
+    def from_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> Any:
+        files: dict[str, str] = {}
 
-def to_bytes(files: dict[str, str], exclude: Iterable[str] = ()) -> bytes:
-    return util.to_bytes({name: (lambda text=text: text) for name, text in files.items()}, exclude)
+        def reader(name: str) -> Callable[[Path], None]:
+            def read(p: Path) -> None:
+                if Path(p).exists():
+                    files[name] = Path(p).read_text(encoding="utf-8")
 
+            return read
 
-def from_bytes(data: bytes, names: Iterable[str], exclude: Iterable[str] = ()) -> dict[str, str]:
-    files: dict[str, str] = {}
-    util.from_bytes(data, {name: (lambda value, name=name: files.__setitem__(name, value)) for name in names}, exclude)
-    return files
+        util.from_disk(path, {name: reader(name) for name in self.FILES}, exclude)
+        self.lexicon = self.build_lexicon(files)
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
+        return util.to_bytes({name: (lambda text=text: text) for name, text in self._lexicon().files.items()}, exclude)
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> Any:
+        files: dict[str, str] = {}
+        setters = {name: (lambda value, name=name: files.__setitem__(name, value)) for name in self.FILES}
+        util.from_bytes(data, setters, exclude)
+        self.lexicon = self.build_lexicon(files)
+        return self

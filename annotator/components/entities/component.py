@@ -27,11 +27,9 @@ from annotator.components.entities.officials import find_officials
 from annotator.components.entities.organizations import find_orgs, foreign_ministries
 from annotator.components.entities.persons import find_persons
 from annotator.components.entities.sources import find_sources
-from annotator.components import datafiles
-from annotator.components.errors import not_initialized
+from annotator.components.datafiles import DataFilesComponent
 from annotator.lang.lex_attrs import require_lex_attrs
 from annotator.lang.sentences import ensure_sentences
-from annotator.lexicons import read_files
 
 
 @Language.factory(
@@ -53,7 +51,7 @@ def make_entity_rules(
     return EntityRules(nlp, name, spans_key=spans_key, overwrite_ents=overwrite_ents, data_dir=data_dir, scorer=scorer)
 
 
-class EntityRules:
+class EntityRules(DataFilesComponent):
     """Lexicon patterns plus the chain grammars, as one pipeline component."""
 
     def __init__(
@@ -84,17 +82,10 @@ class EntityRules:
         """The lexicon's patterns, as in its files."""
         return self._lexicon().patterns
 
-    def initialize(
-        self, get_examples: Optional[Callable[[], Iterable[Example]]] = None, *, nlp: Optional[Language] = None,
-        data_dir: Optional[str] = None,
-    ) -> None:
-        """Read the lexicons: `data_dir`, else the configured one, else the package's."""
-        self.lexicon = EntityLexicon(self.nlp, read_files(FILES, data_dir or self.data_dir))
+    FILES = FILES
 
-    def _lexicon(self) -> EntityLexicon:
-        if self.lexicon is None:
-            raise ValueError(not_initialized(self.name))
-        return self.lexicon
+    def build_lexicon(self, files: dict[str, str]) -> EntityLexicon:
+        return EntityLexicon(self.nlp, files)
 
     # ------------------------------------------------------------- pipeline
 
@@ -138,24 +129,6 @@ class EntityRules:
         Prodigy `--patterns` file that matches the way this component does
         when Prodigy runs with our pipeline (our tokenizer sets the norms)."""
         return self._lexicon().token_patterns(self.nlp.make_doc)
-
-    # ----------------------------------------------------------- serialization
-
-    def to_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> None:
-        """The data files as read, one file each (editable in place)."""
-        datafiles.to_disk(path, self._lexicon().files, exclude)
-
-    def from_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> "EntityRules":
-        self.lexicon = EntityLexicon(self.nlp, datafiles.from_disk(path, FILES, exclude))
-        return self
-
-    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
-        return datafiles.to_bytes(self._lexicon().files, exclude)
-
-    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> "EntityRules":
-        self.lexicon = EntityLexicon(self.nlp, datafiles.from_bytes(data, FILES, exclude))
-        return self
-
 
 def _distinct(spans: list[Span]) -> list[Span]:
     """Each (start, end, label) once, in order, the lexicon's (with its
