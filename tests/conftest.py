@@ -36,6 +36,63 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+def irnews_gold(name: str) -> list[dict]:
+    """A gold file of ir-news articles stored as offsets (the text is GPL and
+    stays in ../shared): the records with their text, entity and claim texts
+    and speaker names filled in, each text checked against its sha256."""
+    import gzip
+    import hashlib
+
+    gold = load_jsonl(DATA / name)
+    path = shared_path("data", *gold[0]["source"]["file"].split("/"))
+    wanted = {g["source"]["line"] for g in gold}
+    texts = {}
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for n, line in enumerate(f):
+            if n in wanted:
+                texts[n] = json.loads(line)["text"]
+    out = []
+    for g in gold:
+        text = texts[g["source"]["line"]]
+        assert hashlib.sha256(text.encode("utf-8")).hexdigest() == g["text_sha256"], g["id"]
+        entities = [dict(e, text=text[e["start"]:e["end"]]) for e in g["entities"]]
+        claims = []
+        for c in g["claims"]:
+            speaker = None if c["speaker"] is None else [text[s:e] for s, e in c["speaker"]]
+            claims.append(dict(c, text=text[c["start"]:c["end"]], speaker=speaker))
+        out.append({"id": g["id"], "text": text, "entities": entities, "claims": claims})
+    return out
+
+
+def fars_gold() -> list[dict]:
+    """40 Fars News articles annotated by hand: references into
+    ../shared/data/fars-news/ (file, article, paragraphs), checked by SHA-1."""
+    import hashlib
+
+    articles: dict[str, list] = {}
+    out = []
+    for g in load_jsonl(DATA / "fars_gold.jsonl"):
+        src = g["source"]
+        if src["file"] not in articles:
+            articles[src["file"]] = json.loads(shared_path("data", "fars-news", src["file"]).read_text(encoding="utf-8"))
+        a = articles[src["file"]][src["article"]]
+        text = a["title"] + "\n\n" + "\n\n".join(a["paragraphs"][: src["paragraphs"]])
+        assert hashlib.sha1(text.encode("utf-8")).hexdigest() == g["text_sha1"], g["id"]
+        out.append(dict(g, text=text))
+    return out
+
+
+def score_records(nlp, gold: list[dict], tmp_path: Path) -> dict:
+    """The team's scorer over the pipeline's output on gold records."""
+    from annotator.io.prodigy import doc_to_task
+
+    (tmp_path / "gold.jsonl").write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in gold), encoding="utf-8")
+    (tmp_path / "pred.jsonl").write_text(
+        "".join(json.dumps(doc_to_task(nlp(g["text"])), ensure_ascii=False) + "\n" for g in gold), encoding="utf-8"
+    )
+    return scorer().main(str(tmp_path / "gold.jsonl"), str(tmp_path / "pred.jsonl"))
+
+
 def fars_paragraphs(limit: int | None = None) -> list[str]:
     out: list[str] = []
     for path in sorted(shared_path("data", "fars-news").glob("*.json")):

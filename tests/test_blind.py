@@ -10,51 +10,18 @@ offsets of the mentions that name them).
 """
 from __future__ import annotations
 
-import gzip
-import hashlib
-import json
-
 import pytest
 
-from conftest import DATA, load_jsonl, scorer, shared_path
-from annotator.io.prodigy import doc_to_task
-
-
-def blind_gold() -> list[dict]:
-    gold = load_jsonl(DATA / "blind_gold.jsonl")
-    path = shared_path("data", *gold[0]["source"]["file"].split("/"))
-    wanted = {g["source"]["line"] for g in gold}
-    texts = {}
-    with gzip.open(path, "rt", encoding="utf-8") as f:
-        for n, line in enumerate(f):
-            if n in wanted:
-                texts[n] = json.loads(line)["text"]
-    out = []
-    for g in gold:
-        text = texts[g["source"]["line"]]
-        assert hashlib.sha256(text.encode("utf-8")).hexdigest() == g["text_sha256"], g["id"]
-        entities = [dict(e, text=text[e["start"]:e["end"]]) for e in g["entities"]]
-        claims = []
-        for c in g["claims"]:
-            speaker = None if c["speaker"] is None else [text[s:e] for s, e in c["speaker"]]
-            claims.append(dict(c, text=text[c["start"]:c["end"]], speaker=speaker))
-        out.append({"id": g["id"], "text": text, "entities": entities, "claims": claims})
-    return out
+from conftest import irnews_gold, score_records
 
 
 @pytest.fixture(scope="module")
 def scores(nlp, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("blind")
-    gold = blind_gold()
-    (tmp / "gold.jsonl").write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in gold), encoding="utf-8")
-    (tmp / "pred.jsonl").write_text(
-        "".join(json.dumps(doc_to_task(nlp(g["text"])), ensure_ascii=False) + "\n" for g in gold), encoding="utf-8"
-    )
-    return scorer().main(str(tmp / "gold.jsonl"), str(tmp / "pred.jsonl"))
+    return score_records(nlp, irnews_gold("blind_gold.jsonl"), tmp_path_factory.mktemp("blind"))
 
 
 def test_blind_set_is_what_was_annotated():
-    gold = blind_gold()
+    gold = irnews_gold("blind_gold.jsonl")
     assert len(gold) == 38
     assert sum(len(g["entities"]) for g in gold) > 400
 
