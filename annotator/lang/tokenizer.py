@@ -18,6 +18,7 @@ tests), then adjusted where news text needs more than hazm gives:
 """
 from __future__ import annotations
 
+import copy
 import re
 from bisect import bisect_left, bisect_right
 from typing import Iterable, Iterator
@@ -44,6 +45,9 @@ _NOT_LETTER_AFTER = r"(?![\u0620-\u064a\u066e-\u06d3\u06d5\u200c])"
 # Endings that make an inflected form of a listed word (وزیران, وزنش).
 _INFLECTIONS = ("ان", "ها", "های", "ی", "ای", "ش", "اش", "ت", "م", "ات", "ین", "یان", "ون")
 # A word starting with «و», candidate for a conjunction glued to its word.
+# ASCII punctuation that hazm leaves glued to a Persian word («رضایی,»,
+# «وزیر;»): split off, so names and titles end before it.
+_GLUED_PUNCT = re.compile(rf"(?<={_LETTER[:-1]},;])[,;]")
 _WA_WORD = re.compile(rf"(?<!{_LETTER})و({_LETTER}{{2,}}){_NOT_LETTER_AFTER}")
 # One number: digits with thousands groups and/or decimal, date or clock
 # separators between digits.
@@ -126,6 +130,13 @@ class PersianTokenizer:
             doc.from_array([SENT_START], flags)
         return doc
 
+    def without_sentences(self) -> "PersianTokenizer":
+        """The same tokenizer, not setting sentence starts: for patterns and
+        phrases, tokenized by the thousand when lexicons are built."""
+        other = copy.copy(self)
+        other.split_sentences = False
+        return other
+
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
         for text in texts:
             yield self(text)
@@ -135,6 +146,8 @@ class PersianTokenizer:
         spans = [m.span() for m in self._hazm_words.finditer(text)]
         if _OTHER_SPACE.search(text):
             spans = self._split_spaces(text, spans)
+        if "," in text or ";" in text:
+            spans = self._split_glued_punct(text, spans)
         if _DIGIT.search(text):
             spans = self._fix_numbers(text, spans)
         if self.split_conjunctions:
@@ -203,6 +216,30 @@ class PersianTokenizer:
                 if m.start() > pos:
                     out.append((pos, m.start()))
                 pos = m.end()
+            if pos < end:
+                out.append((pos, end))
+        return out
+
+    @staticmethod
+    def _split_glued_punct(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """«رضایی,سخنگوی» → «رضایی», «,», «سخنگوی» (a comma between digits is
+        a thousands separator and stays, see `_fix_numbers`)."""
+        cuts = [m.start() for m in _GLUED_PUNCT.finditer(text)]
+        if not cuts:
+            return spans
+        out: list[tuple[int, int]] = []
+        k = 0
+        for start, end in spans:
+            pos = start
+            while k < len(cuts) and cuts[k] < start:
+                k += 1
+            while k < len(cuts) and cuts[k] < end:
+                cut = cuts[k]
+                if cut > pos:
+                    out.append((pos, cut))
+                out.append((cut, cut + 1))
+                pos = cut + 1
+                k += 1
             if pos < end:
                 out.append((pos, end))
         return out

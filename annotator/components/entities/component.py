@@ -30,6 +30,7 @@ from annotator.components.entities.sources import find_sources
 from annotator.components.datafiles import DataFilesComponent
 from annotator.lang.lex_attrs import require_lex_attrs
 from annotator.lang.sentences import ensure_sentences
+from annotator.lang.spaces import matching_view
 
 
 @Language.factory(
@@ -107,7 +108,16 @@ class EntityRules(DataFilesComponent):
         return doc
 
     def find(self, doc: Doc) -> list[Span]:
-        """All entity spans, nested ones included (a span may come twice)."""
+        """All entity spans, nested ones included (a span may come twice).
+        The grammars run on a view of the Doc without inline whitespace
+        tokens («معاون\u00a0 توسعه»); the spans map back to `doc`."""
+        view, index = matching_view(doc)
+        spans = self._find(view)
+        if index is None:
+            return spans
+        return [Span(doc, index[s.start], index[s.end - 1] + 1, label=s.label_, span_id=s.id) for s in spans]
+
+    def _find(self, doc: Doc) -> list[Span]:
         lex = self._lexicon()
         ctx = Context(doc, lex)
         lexicon = lex.lexicon_spans(doc)
