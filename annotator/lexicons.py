@@ -1,4 +1,4 @@
-"""Reading the lexicon data files: pattern JSONL and plain word lists.
+"""Reading the lexicon data files: pattern JSONL, plain word lists, JSON tables.
 
 Lexicons are data, not code: `annotator/data/*.jsonl` in spaCy's
 `{"label", "pattern", "id"}` format and `*.txt` lists (one entry a line,
@@ -48,6 +48,19 @@ def read_patterns(path: Path, *, labels: Iterable[str] | None = None) -> list[di
                 continue
             out.append(entry)
     return out
+
+
+def read_json(name: str, data_dir: str | Path | None = None) -> dict:
+    """A JSON data file of `annotator/data` (tables that are not word lists,
+    such as the number words of `data/numbers.json`)."""
+    path = data_file(name, data_dir)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise LexiconError(f"{path}:{e.lineno}: invalid JSON: {e.msg}") from None
+    if not isinstance(data, dict):
+        raise LexiconError(f"{path}: expected a JSON object")
+    return data
 
 
 def read_list(path: Path) -> list[str]:
