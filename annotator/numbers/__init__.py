@@ -34,6 +34,10 @@ Decisions on ambiguous forms (each has test rows):
   (year 97, ordinal 3, «ماده ۱۰» -> 10, «ده ماهه» -> 10); dates, times and
   phone-like identifiers carry None. Non-integral values are floats
   (2.5, «یک سوم» -> 0.333...); integral ones are ints, computed exactly.
+* A run of more than 18 digits («شماره حساب 123456789012345678901») is an
+  identifier with value None, never a quantity. An integral value outside a
+  signed 64-bit integer (only scale words can make one: «۲۰ میلیون تریلیون»)
+  is given as a float, so every int value fits JSON writers such as orjson.
 """
 
 from __future__ import annotations

@@ -20,9 +20,14 @@ from .chars import J, JOINERS, L, PERSIAN_LETTERS, ZWNJ
 from .patterns import END, LEFT, RIGHT, ZWNJ_CONT, alt
 from .words import AND, CARDINAL_WORDS, DATA, GLUE_BASES, ORDINAL_WORDS, WORDS, key
 
+# A digit run longer than this is an account, card or tracking number, not a
+# quantity: 10**18 - 1 is the largest run that always fits a signed 64-bit
+# integer, and figures of 10**18 rials and more are not written out in digits.
+MAX_DIGITS = 18
+
 # atoms that are whole non-quantities: dates and times in digits, phone-like
-# numbers, Latin-glued codes
-SPECIAL = frozenset(("ndate", "time", "phone", "latin"))
+# numbers, Latin-glued codes, over-long digit runs
+SPECIAL = frozenset(("ndate", "time", "phone", "latin", "long"))
 
 _DIGIT_FIRST = "0123456789+ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _DIGIT_ATOMS = (  # atoms that start with one of _DIGIT_FIRST; branch order is priority
@@ -156,6 +161,11 @@ def _num_value(s: str) -> Fraction | int:
     return int(v) if v.denominator == 1 else v
 
 
+def _too_long(digits: str) -> bool:
+    """Has the integer or the fractional part more than MAX_DIGITS digits?"""
+    return any(len(run) > MAX_DIGITS for run in re.split("[./]", digits.replace(",", "")))
+
+
 def tokenize(norm: str) -> tuple[list[Atom], set[int]]:
     """The number atoms of norm, in order; also the ends of vague quantifiers."""
     raw: list[Atom] = []
@@ -168,7 +178,11 @@ def tokenize(norm: str) -> tuple[list[Atom], set[int]]:
             vague_ends.add(m.end())
             continue
         if kind == "num":
-            raw.append(Atom(m.start(), m.end(), "num", _num_value(m.group()), m.group()))
+            digits = m.group()
+            if len(digits) > MAX_DIGITS and _too_long(digits):
+                raw.append(Atom(m.start(), m.end(), "long", 0, digits))
+            else:
+                raw.append(Atom(m.start(), m.end(), "num", _num_value(digits), digits))
         elif kind in SPECIAL:
             raw.append(Atom(m.start(), m.end(), kind, 0, m.group()))
         elif kind == "gs":

@@ -103,7 +103,13 @@ class Finder(Context):
             ok = len(hh) <= 2 and len(mm) == 2 and int(hh) <= 24 and int(mm) < 60
             self.emit(a.start, a.end, "time" if ok else "identifier")
         else:
-            self.emit(a.start, a.end, "identifier")
+            end = a.end
+            if a.type == "long":  # «123…901 میلیارد»: its scale word is no quantity either
+                k = i + 1
+                while k < len(self.atoms) and self.atoms[k].type == "scale" and self.p.gap(k - 1) == "sp":
+                    end = self.atoms[k].end
+                    k += 1
+            self.emit(a.start, end, "identifier")
 
     def classify(self, ch: Chunk, pct_end: int | None) -> tuple[str, int, int, Fraction | int | None] | None:
         """-> (kind, start, end, value) for a non-range chunk, or None to drop it."""

@@ -16,6 +16,10 @@ from .chars import normalize
 from .patterns import PCT_AFTER
 from .words import AMBIGUOUS, DEN_HI, DEN_LO, NEGATIVE, key
 
+# The range of a signed 64-bit integer: larger integral values are given as floats.
+_INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+
 @dataclass(slots=True)
 class Chunk:
     """One number: atoms i0..i1-1, a cardinal or an ordinal, with what the
@@ -191,12 +195,16 @@ class Parser:
 
 
 def public_value(v: Fraction | int | None) -> int | float | None:
-    """A value as callers see it: an int when integral, else a float."""
+    """A value as callers see it: an int when integral and within a signed
+    64-bit integer (what JSON writers such as orjson can hold), else a float."""
     if v is None:
         return None
-    if v.denominator == 1:
+    if v.denominator == 1 and _INT64_MIN <= v <= _INT64_MAX:
         return int(v)
-    return float(v)
+    try:
+        return float(v)
+    except OverflowError:  # beyond 1e308: no parse gets there, but no caller should see it
+        return None
 
 
 def parse_number(text: str) -> float | int | None:
