@@ -14,7 +14,7 @@ from spacy.vocab import Vocab
 from typer.testing import CliRunner
 
 from annotator.render.colors import LABEL_COLORS, colors
-from annotator.render.html import render_docs, render_tasks
+from annotator.render import render_docs, render_tasks
 from conftest import shared_path
 from render_samples import HOSTILE_TEXT, hostile_task, seed_task
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.render.html import render_tasks
+from annotator.render import render_tasks
 from conftest import ROOT
 from render_samples import hostile_task, seed_task
 

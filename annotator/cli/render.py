@@ -22,7 +22,7 @@ def render(
     document and a summary of the file. The page loads nothing from the network."""
     from itertools import islice
 
-    from annotator.render.html import DIRECTIONS, render_tasks
+    from annotator.render.page import DIRECTIONS, render_tasks
 
     if direction not in DIRECTIONS:
         raise typer.BadParameter(f"must be one of {', '.join(DIRECTIONS)}", param_hint="--dir")
