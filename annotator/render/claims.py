@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from .markup import Mark, esc, label_chip
+from .markup import Mark, esc, heading, label_chip
 
 KINDS = {  # kind: (Persian name, colour)
     "count": ("شمار", "#2563eb"),
@@ -107,11 +107,9 @@ def claim_mark(n: int, j: int, claim: dict) -> Mark:
 
 def claims_table(n: int, claims: list[tuple[int, dict]], ent_ids: dict, colors: dict[str, str]) -> str:
     """The claims of document n, one row each; a speaker links to its entity."""
-    head = (
-        '<tr><th title="claim">#</th><th title="quantity as written">کمیت در متن</th>'
-        '<th title="parsed value or range">مقدار یا بازه</th><th title="kind">نوع</th>'
-        '<th title="qualifier">قید</th><th title="unit">واحد</th><th title="speaker">گوینده</th></tr>'
-    )
+    names = (("Quantity as written", "کمیت در متن"), ("Value or range", "مقدار یا بازه"), ("Kind", "نوع"),
+             ("Qualifier", "قید"), ("Unit", "واحد"), ("Speaker", "گوینده"))
+    head = '<tr><th title="claim">#</th>' + "".join(f"<th>{heading(en, fa)}</th>" for en, fa in names) + "</tr>"
     rows = []
     for j, claim in claims:
         kind, kind_name, color = kind_of(claim)
@@ -135,4 +133,4 @@ def claims_table(n: int, claims: list[tuple[int, dict]], ent_ids: dict, colors: 
             f'<td>{esc(claim.get("unit") or "—")}</td>'
             f"<td>{spk_html}</td></tr>"
         )
-    return f'<table class="claims"><caption>ادعاهای عددی ({len(claims)})</caption>{head}{"".join(rows)}</table>'
+    return f'<table class="claims"><caption>{heading("Numeric claims", "ادعاهای عددی")} ({len(claims)})</caption>{head}{"".join(rows)}</table>'

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .claims import claim_mark, claims_table, speaker_of
-from .markup import Mark, esc, label_chip, mark_up, safe_color
+from .markup import Mark, esc, heading, label_chip, mark_up, safe_color
 
 LABEL_NAMES = {"ORG": "سازمان", "MINISTRY": "وزارتخانه", "OFFICIAL": "مقام", "PERSON": "شخص"}
 ANSWERS = {"accept": "پذیرفته", "reject": "ردشده", "ignore": "نادیده"}
@@ -87,8 +87,9 @@ def relations_table(text: str, relations: list, colors: dict[str, str]) -> str:
         f'<td>{side(r.get("child_span"))}</td></tr>'
         for r in relations if isinstance(r, dict)
     ]
-    head = '<tr><th title="head">سر</th><th title="relation">رابطه</th><th title="child">وابسته</th></tr>'
-    return f'<table class="relations"><caption>روابط ({len(rows)})</caption>{head}{"".join(rows)}</table>'
+    head = "<tr>" + "".join(f"<th>{heading(en, fa)}</th>" for en, fa in (
+        ("Head", "سر"), ("Relation", "رابطه"), ("Child", "وابسته"))) + "</tr>"
+    return f'<table class="relations"><caption>{heading("Relations", "روابط")} ({len(rows)})</caption>{head}{"".join(rows)}</table>'
 
 
 def document_section(n: int, task: dict, colors: dict[str, str], direction: str, stats: Stats) -> tuple[str, str]:
@@ -140,8 +141,9 @@ def document_section(n: int, task: dict, colors: dict[str, str], direction: str,
     info = [(str(k), v) for k, v in meta.items()]
     info += [(k.strip("_"), task[k]) for k in ("_input_hash", "_task_hash") if k in task]
     if info:
-        items = "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(shorten(v))}</dd></div>" for k, v in info)
-        head.append(f'<dl class="meta">{items}</dl>')
+        # ids, URLs and hashes: a left-to-right line, each value isolated
+        items = "".join(f'<div><dt>{esc(k)}</dt><dd><bdi dir="ltr">{esc(shorten(v))}</bdi></dd></div>' for k, v in info)
+        head.append(f'<dl class="meta" dir="ltr">{items}</dl>')
     body = [f'<header class="doc-head">{"".join(head)}</header>']
     body.append(f'<div class="doc-text" dir="{direction}">{mark_up(text, marks)}</div>')
     if problems:

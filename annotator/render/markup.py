@@ -29,6 +29,12 @@ def safe_color(value: Any, default: str = DEFAULT_ENTITY_COLOR) -> str:
     return value if isinstance(value, str) and _SAFE_COLOR.match(value) else default
 
 
+def heading(en: str, fa: str) -> str:
+    """A heading of the page (a trusted constant): English, isolated left to
+    right, with the Persian label beside it."""
+    return f'<span lang="en" dir="ltr">{en}</span> <span class="fa">{fa}</span>'
+
+
 def label_chip(label: Any, colors: dict[str, str], count: Any = None, color: Any = None) -> str:
     """A label in its colour (from `colors`, or `color`), with a count."""
     label = "" if label is None else str(label)

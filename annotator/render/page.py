@@ -13,7 +13,7 @@ from annotator.io.prodigy import span_dict
 
 from .claims import kind_of
 from .document import Stats, document_section
-from .markup import esc, label_chip
+from .markup import esc, heading, label_chip
 
 DIRECTIONS = ("rtl", "ltr", "auto")
 
@@ -36,6 +36,7 @@ code { font-size: .75em; color: #57606a; direction: ltr; unicode-bidi: isolate; 
 .summary { display: flex; flex-wrap: wrap; gap: .5rem 2rem; margin: 0 0 1rem; padding: .75rem 1rem; background: #f6f8fa; border: 1px solid #d0d7de; border-radius: .5rem; }
 .summary dt { font-size: .8rem; color: #57606a; }
 .summary dd { margin: 0; font-weight: bold; }
+.fa { font-weight: normal; color: #57606a; }
 .chip { display: inline-block; padding: .05em .5em; margin: .1em 0; margin-inline-end: .3em; border-radius: .35em; font-size: .8em; font-weight: bold; direction: ltr; unicode-bidi: isolate; }
 .chip.kind, .kind { color: #fff; background: var(--k); }
 .kind { padding: 0 .4em; border-radius: .3em; font-size: .85em; }
@@ -50,7 +51,7 @@ code { font-size: .75em; color: #57606a; direction: ltr; unicode-bidi: isolate; 
 .meta { display: flex; flex-wrap: wrap; gap: 0 1rem; margin: 0; font-size: .8rem; color: #57606a; }
 .meta div { display: flex; gap: .3em; }
 .meta dt::after { content: ":"; }
-.meta dt, .meta dd { margin: 0; unicode-bidi: plaintext; }
+.meta dt, .meta dd { margin: 0; }
 .answer { font-size: .8rem; font-weight: bold; padding: .1em .6em; border-radius: 1em; background: #eaeef2; }
 .answer[data-answer="accept"] { background: #dafbe1; color: #116329; }
 .answer[data-answer="reject"] { background: #ffebe9; color: #a40e26; }
@@ -77,22 +78,22 @@ _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri '
 
 def _summary(stats: Stats, colors: dict[str, str]) -> str:
     """The summary of the file, at the top of the page."""
-    items = [("اسناد", "docs", str(stats.docs))]
+    items = [(heading("Documents", "اسناد"), "docs", str(stats.docs))]
     if stats.answers:
-        items.append(("پاسخ‌ها", "answers", " ".join(
+        items.append((heading("Answers", "پاسخ‌ها"), "answers", " ".join(
             f'<span class="answer" data-answer="{esc(a)}">{esc(a)} {c}</span>' for a, c in stats.answers.most_common())))
     labels = " ".join(label_chip(label, colors, count) for label, count in stats.labels.most_common())
-    items.append(("موجودیت‌ها", "entities", f"{sum(stats.labels.values())} {labels}"))
+    items.append((heading("Entities", "موجودیت‌ها"), "entities", f"{sum(stats.labels.values())} {labels}"))
     if stats.with_claims:
         kinds = " ".join(
             f'<span class="chip kind" style="--k: {color}">{esc(name)} {count}</span>'
             for kind, count in stats.kinds.most_common() for _, name, color in [kind_of({"kind": kind})])
-        items.append(("ادعاهای عددی", "claims", f"{stats.claims} {kinds}"))
-        items.append(("ادعای بدون گوینده", "no-speaker", str(stats.no_speaker)))
+        items.append((heading("Numeric claims", "ادعاهای عددی"), "claims", f"{stats.claims} {kinds}"))
+        items.append((heading("Claims without a speaker", "ادعای بدون گوینده"), "no-speaker", str(stats.no_speaker)))
     if stats.relations:
-        items.append(("روابط", "relations", str(stats.relations)))
+        items.append((heading("Relations", "روابط"), "relations", str(stats.relations)))
     if stats.problems:
-        items.append(("مشکلات", "problems", f'<span class="none">{stats.problems}</span>'))
+        items.append((heading("Problems", "مشکلات"), "problems", f'<span class="none">{stats.problems}</span>'))
     body = "".join(f'<div><dt>{name}</dt><dd data-key="{key}">{value}</dd></div>' for name, key, value in items)
     return f'<dl class="summary" id="summary">{body}</dl>'
 
@@ -101,7 +102,8 @@ def render_tasks(tasks: Iterable[dict], *, title: str = "annotator report", dire
     """One self-contained HTML page for tasks in the output contract (or
     Prodigy `db-out` records). `direction` is that of the document texts:
     "rtl" (default), "ltr" or "auto" (per document, from its first strong
-    character); the page itself is Persian, right to left."""
+    character); the page itself is right to left, its headings in English
+    with the Persian labels beside them."""
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be one of {DIRECTIONS}, not {direction!r}")
     colors = label_colors()
@@ -114,7 +116,7 @@ def render_tasks(tasks: Iterable[dict], *, title: str = "annotator report", dire
         entries.append(entry)
     index = (
         f'<nav class="index"><details{" open" if len(entries) <= 30 else ""}>'
-        f'<summary>فهرست اسناد ({len(entries)})</summary><ol>{"".join(entries)}</ol></details></nav>'
+        f'<summary>{heading("Documents", "فهرست اسناد")} ({len(entries)})</summary><ol>{"".join(entries)}</ol></details></nav>'
     )
     return (
         '<!DOCTYPE html>\n<html lang="fa" dir="rtl"><head><meta charset="utf-8">'
@@ -122,7 +124,7 @@ def render_tasks(tasks: Iterable[dict], *, title: str = "annotator report", dire
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="generator" content="annotator render">'
         f"<title>{esc(title)}</title><style>{_CSS}</style></head>"
-        f"<body><header><h1>{esc(title)}</h1>{_summary(stats, colors)}</header>{index}"
+        f"<body><header><h1><bdi>{esc(title)}</bdi></h1>{_summary(stats, colors)}</header>{index}"
         f'<main>{"".join(sections)}</main></body></html>\n'
     )
 
