@@ -1,4 +1,4 @@
-"""Reading the lexicon data files: pattern JSONL and plain word lists.
+"""Reading the lexicon data files: pattern JSONL, plain word lists, JSON tables.
 
 Lexicons are data, not code: `annotator/data/*.jsonl` in spaCy's
 `{"label", "pattern", "id"}` format and `*.txt` lists (one entry a line,
@@ -11,7 +11,7 @@ import json
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 from hazm.utils import words_list
 
@@ -52,13 +52,17 @@ def parse_patterns(text: str, where: str, *, labels: Iterable[str] | None = None
     return out
 
 
-def read_json(name: str, data_dir: str | Path | None = None) -> Any:
-    """A JSON data file (a table, such as characters.json or numbers.json)."""
+def read_json(name: str, data_dir: str | Path | None = None) -> dict:
+    """A JSON data file of `annotator/data` (tables that are not word lists,
+    such as the number words of `data/numbers.json`)."""
     path = data_file(name, data_dir)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e:
         raise LexiconError(f"{path}:{e.lineno}: invalid JSON: {e.msg}") from None
+    if not isinstance(data, dict):
+        raise LexiconError(f"{path}: expected a JSON object")
+    return data
 
 
 def read_list(path: Path) -> list[str]:

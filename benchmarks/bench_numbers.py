@@ -4,10 +4,14 @@
 
 Texts are every title and paragraph of shared/data/fars-news/*.json; words are
 their whitespace-separated words. Timing is `find_numbers(text)` (the default,
-quantities_only=True) over all texts, median of R rounds.
+quantities_only=True) over all texts, median of R rounds, in CPU time of this
+process (the parser is single-threaded), so that other work on a shared
+machine does not count.
 
-If the original file exists (a copy of annotator/numbers.py from before an
-optimization), it is loaded under another module name, reading the same
+If the original exists (a copy of the parser from before a change: the
+single-file parser of b3c73db, `git show b3c73db:annotator/numbers/__init__.py
+> /tmp/numbers_orig.py`, or a copy of the annotator/numbers/ package
+directory), it is loaded under another module name, reading the same
 annotator/data/numbers.json, and:
 
 * every text is run through both with quantities_only=True and False, and the
@@ -23,6 +27,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib
+import importlib.util
 import json
 import statistics
 import sys
@@ -34,6 +40,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import annotator.numbers as new  # noqa: E402
+from annotator.numbers.atoms import MASTER, master_matches  # noqa: E402
+from annotator.numbers.chars import TABLE, normalize  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 
@@ -49,8 +57,16 @@ def fars_texts() -> list[str]:
 
 
 def load_original(path: Path) -> types.ModuleType:
-    """Load a copy of numbers.py as module `numbers_orig`, with __file__ pointing into
-    annotator/ so that it reads annotator/data/numbers.json."""
+    """Load a copy of the parser as module `numbers_orig`: a package directory as
+    is (it reads the data through annotator.lexicons), a single file with
+    __file__ pointing into annotator/ so that it reads annotator/data/numbers.json."""
+    if path.is_dir():
+        spec = importlib.util.spec_from_file_location(
+            "numbers_orig", path / "__init__.py", submodule_search_locations=[str(path)])
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules["numbers_orig"] = mod
+        spec.loader.exec_module(mod)
+        return mod
     mod = types.ModuleType("numbers_orig")
     mod.__file__ = new.__file__
     sys.modules["numbers_orig"] = mod  # dataclasses look the module up
@@ -69,6 +85,18 @@ def _atom_matches(matches) -> list[tuple]:
              sorted((k, m.span(k)) for k, v in m.groupdict().items() if v is not None)) for m in matches]
 
 
+def internals(mod: types.ModuleType) -> tuple | None:
+    """(master regex, normalization table) of a parser, single file or package."""
+    if hasattr(mod, "_MASTER") and hasattr(mod, "_TABLE"):
+        return mod._MASTER, mod._TABLE
+    try:
+        atoms = importlib.import_module(f"{mod.__name__}.atoms")
+        chars = importlib.import_module(f"{mod.__name__}.chars")
+        return atoms.MASTER, chars.TABLE
+    except (ImportError, AttributeError):
+        return None
+
+
 def check(ok: bool, message: str) -> None:
     if not ok:  # not `assert`: must hold under python -O too
         raise AssertionError(message)
@@ -81,11 +109,15 @@ def differential(old: types.ModuleType, texts: list[str]) -> tuple[int, bool]:
     were compared too (they are when both modules have the internals used here).
     """
     n = 0
-    atoms = hasattr(old, "_MASTER") and hasattr(old, "_TABLE") and hasattr(new, "_master_matches")
+    old_internals = internals(old)
+    atoms = old_internals is not None
+    if atoms:
+        check(old_internals[1] == TABLE, "the normalization tables differ")
+        check(old_internals[0].pattern == MASTER.pattern, "the master regexes differ")
     for text in texts:
         if atoms:
-            a = _atom_matches(old._MASTER.finditer(text.translate(old._TABLE)))
-            b = _atom_matches(new._master_matches(new._normalize(text)))
+            a = _atom_matches(old_internals[0].finditer(text.translate(old_internals[1])))
+            b = _atom_matches(master_matches(normalize(text)))
             check(a == b, f"master-regex matches differ on {text!r}\n old {a}\n new {b}")
         for qo in (True, False):
             a = _strict(old.find_numbers(text, quantities_only=qo))
@@ -100,10 +132,10 @@ def differential(old: types.ModuleType, texts: list[str]) -> tuple[int, bool]:
 
 
 def seconds(find, texts: list[str]) -> float:
-    start = time.perf_counter()
+    start = time.process_time()
     for text in texts:
         find(text)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def main() -> None:

@@ -7,6 +7,9 @@ value. Values are compared exactly and by type (int for integral values).
 
 from __future__ import annotations
 
+import math
+import random
+
 import pytest
 
 from annotator.numbers import NumberMatch, find_numbers, parse_number
@@ -662,3 +665,97 @@ def test_long_text():
     assert all(text[m.start:m.end] == m.text for m in got)
     everything = find_numbers(text, quantities_only=False)
     assert len(everything) > len(got)
+
+
+# --------------------------------------------------------------------------
+# absurd digit runs and huge values: never an exception, never an int beyond
+# a signed 64-bit integer (JSON writers such as orjson cannot hold one)
+
+INT64 = range(-(1 << 63), 1 << 63)
+
+LONG_CASES = [
+    # more than 18 digits: an identifier (account, card, tracking number), value None
+    ("شماره حساب 123456789012345678901", [nq("123456789012345678901", "identifier")]),
+    ("شماره حساب ۱۲۳۴۵۶۷۸۹۰۱۲۳۴۵۶۷۸۹۰۱ نزد بانک", [nq("۱۲۳۴۵۶۷۸۹۰۱۲۳۴۵۶۷۸۹۰۱", "identifier")]),
+    ("کارت 6037991234567890123", [nq("6037991234567890123", "identifier")]),
+    ("1,234,567,890,123,456,789 ریال", [nq("1,234,567,890,123,456,789", "identifier")]),
+    ("0.1234567890123456789 درصد", [nq("0.1234567890123456789", "identifier")]),
+    # ... and so is a scale word after it, not a bare «میلیارد» = 1e9
+    ("123456789012345678901 میلیارد تومان", [nq("123456789012345678901 میلیارد", "identifier")]),
+    ("۱۲۳۴۵۶۷۸۹۰۱۲۳۴۵۶۷۸۹۰ تا ۵ نفر", [nq("۱۲۳۴۵۶۷۸۹۰۱۲۳۴۵۶۷۸۹۰", "identifier"), q("۵", 5)]),
+    # 18 digits are still a quantity, an exact int
+    ("123456789012345678 ریال", [q("123456789012345678", 123456789012345678)]),
+    ("999,999,999,999,999,999 ریال", [q("999,999,999,999,999,999", 999999999999999999)]),
+    # scale words beyond a signed 64-bit integer: a float
+    ("۹ میلیون تریلیون تومان", [q("۹ میلیون تریلیون", 9000000000000000000)]),
+    ("۲۰ میلیون تریلیون تومان", [q("۲۰ میلیون تریلیون", 2e19)]),
+    ("منفی ۲۰ میلیون تریلیون", [q("منفی ۲۰ میلیون تریلیون", -2e19)]),
+    ("123456789012345678 هزار تومان", [q("123456789012345678 هزار", 1.2345678901234568e20)]),
+    ("۵ تا ۲۰ میلیون تریلیون", [r("۵ تا ۲۰ میلیون تریلیون", 5000000000000000000, 2e19)]),
+]
+
+
+@pytest.mark.parametrize("text,expected", LONG_CASES)
+def test_long_digit_runs_and_huge_values(text, expected):
+    _check(text, expected, quantities_only=False)
+
+
+LONG_PARSE_CASES = [
+    ("123456789012345678901", None),
+    ("9223372036854775807", None),
+    ("123456789012345678", 123456789012345678),
+    ("۹ میلیون تریلیون", 9000000000000000000),
+    ("۲۰ میلیون تریلیون", 2e19),
+    ("-۲۰ میلیون تریلیون", -2e19),
+]
+
+
+@pytest.mark.parametrize("text,expected", LONG_PARSE_CASES)
+def test_parse_number_long_and_huge(text, expected):
+    got = parse_number(text)
+    assert _same(got, expected), f"{text!r}: got {got!r}, expected {expected!r}"
+
+
+@pytest.mark.parametrize("run", [
+    "1" * 300_000,
+    "۱" * 300_000,
+    "1." + "1" * 300_000,
+    "1/" + "1" * 300_000,
+    "1:" + "1" * 300_000,
+    "0" + "1" * 300_000,
+    "+" + "1" * 300_000,
+    "A" + "1" * 300_000,
+    "1," * 100_000 + "111",
+    "1-" * 100_000 + "1",
+], ids=["ascii", "persian", "decimal", "slash", "time", "zero", "plus", "latin", "commas", "dashes"])
+def test_huge_digit_runs_do_not_raise(run):
+    text = f"مبلغ {run} میلیارد تومان"
+    found = find_numbers(text, quantities_only=False)
+    assert found and all(text[m.start:m.end] == m.text for m in found)
+    assert all(m.kind != Q or len(m.text) < 100 for m in found)
+    assert parse_number(run) is None
+
+
+def _values_are_safe(found) -> bool:
+    for m in found:
+        for v in (m.value, m.low, m.high):
+            if isinstance(v, int) and v not in INT64:
+                return False
+            if isinstance(v, float) and not math.isfinite(v):
+                return False
+    return True
+
+
+def test_random_texts_never_raise_and_fit_int64():
+    rng = random.Random(14)
+    pieces = (["1", "9", "0", "۱۲", "٣", "۹۹۹", "1" * 19, "9" * 18, ".", ",", "/", ":", "-", "+", "%", "٪", " ", " ",
+               "\u200c", "و", "A", "x", "\n", "(", "«"]
+              + ["هزار", "میلیون", "میلیارد", "تریلیون", "صد", "بیست", "یک", "نیم", "سوم", "درصد", "تا", "بین",
+                 "از", "به", "منفی", "سال", "ساعت", "آبان", "ماهه", "ریال", "شماره", "ام"])
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        found = find_numbers(text, quantities_only=False)
+        assert _values_are_safe(found), (text, found)
+        assert all(text[m.start:m.end] == m.text for m in found)
+        v = parse_number(text)
+        assert not isinstance(v, int) or v in INT64, (text, v)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from html.parser import HTMLParser
 from importlib.metadata import entry_points
@@ -14,7 +15,7 @@ from spacy.vocab import Vocab
 from typer.testing import CliRunner
 
 from annotator.render.colors import LABEL_COLORS, colors
-from annotator.render.html import render_docs, render_tasks
+from annotator.render import render_docs, render_tasks
 from conftest import shared_path
 from render_samples import HOSTILE_TEXT, hostile_task, seed_task
 
@@ -89,6 +90,34 @@ def test_summary_counts():
     assert 'data-key="no-speaker">1<' in summary  # the hostile crossing claim
     assert 'data-key="claims">14 ' in summary
     assert 'OFFICIAL <b>8</b>' in summary and 'PERSON <b>2</b>' in summary
+
+
+def test_headings_in_english_with_the_persian_beside():
+    rel = [json.loads(line) for line in
+           shared_path("data", "prodigy", "rel_component_db_out.jsonl").read_text(encoding="utf-8").splitlines()[:1]]
+    html = render_tasks([seed_task(), hostile_task()] + rel)
+    for en, fa in [("Documents", "اسناد"), ("Entities", "موجودیت‌ها"), ("Numeric claims", "ادعاهای عددی"),
+                   ("Claims without a speaker", "ادعای بدون گوینده"), ("Relations", "روابط"), ("Problems", "مشکلات"),
+                   ("Documents", "فهرست اسناد"), ("Quantity as written", "کمیت در متن"), ("Speaker", "گوینده"),
+                   ("Head", "سر"), ("Child", "وابسته")]:
+        assert f'<span lang="en" dir="ltr">{en}</span> <span class="fa">{fa}</span>' in html, en
+    page = Page(html)
+    assert [t for t, a in page.tags if t == "caption"] == ["caption"] * 3
+    assert '<caption><span lang="en" dir="ltr">Numeric claims</span> <span class="fa">ادعاهای عددی</span> (12)' in html
+
+
+def test_meta_line_is_isolated_left_to_right():
+    task = seed_task()
+    task["meta"]["url"] = "https://www.farsnews.ir/news/14040823000123/خبر"
+    html = render_tasks([task], title="out-2.jsonl")
+    meta = html[html.index('<dl class="meta"'):]
+    meta = meta[:meta.index("</dl>")]
+    assert meta.startswith('<dl class="meta" dir="ltr">')
+    values = re.findall("<dd>(.*?)</dd>", meta)
+    assert len(values) == len(task["meta"]) == 3
+    assert all(re.fullmatch('<bdi dir="ltr">[^<]*</bdi>', v) for v in values)
+    assert '<dd><bdi dir="ltr">https://www.farsnews.ir/news/14040823000123/خبر</bdi></dd>' in meta
+    assert "<h1><bdi>out-2.jsonl</bdi></h1>" in html
 
 
 def test_overlapping_layers_nest_and_keep_every_span():

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.render.html import render_tasks
+from annotator.render import render_tasks
 from conftest import ROOT
 from render_samples import hostile_task, seed_task
 
@@ -206,7 +206,10 @@ PAGE_STATE = r"""
       const tag = el.querySelector(":scope > .ctag");
       if (tag) c.tag = style(tag, "::after").content;
     }
+    const meta = sec.querySelector(".meta");
     return {id: sec.id, dir: style(body).direction, text: body.textContent, ents, claims,
+            metaDir: meta && style(meta).direction,
+            metaLefts: meta ? [...meta.querySelectorAll("dt")].map(el => el.getBoundingClientRect().left) : [],
             rows: sec.querySelectorAll("tr[data-claim-row]").length, visible: body.getBoundingClientRect().height > 0};
   });
   return {title: document.title, pwned: window.__pwned === undefined ? null : window.__pwned,
@@ -258,6 +261,9 @@ def test_seed_report_in_browser(browser, tmp_path):
         assert doc["visible"]
         assert doc["dir"] == "rtl"
         assert doc["text"] == text  # byte for byte: Persian digits, ZWNJ, Latin runs, «<script>»
+        # the meta line reads left to right: its first key is the leftmost
+        assert doc["metaDir"] == "ltr" and len(doc["metaLefts"]) == len(task["meta"]) >= 2
+        assert doc["metaLefts"] == sorted(doc["metaLefts"])
         valid = [(i, s) for i, s in enumerate(task["spans"]) if 0 <= s["start"] < s["end"] <= len(text)]
         assert sorted(doc["ents"], key=int) == [str(i) for i, _ in valid]
         for i, span in valid:
