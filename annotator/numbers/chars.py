@@ -2,13 +2,16 @@
 character classes the regexes are built from.
 
 The text is never modified. Matching runs on a normalized copy of the same
-length (Arabic ي/ك, Persian and Arabic-Indic digits, ٫ ٬ ٪, invisible marks,
-from `char_map` and `digit_sets` of `data/numbers.json`), so every offset
-into the copy is an offset into the caller's string.
+length (letter variants and digit sets from the one character table,
+`annotator.lang.normalize.fold_table`; ٫ ٬ ٪, Unicode spaces and invisible
+marks from `char_map` of `data/numbers.json`), so every offset into the
+copy is an offset into the caller's string.
 """
 from __future__ import annotations
 
 import re
+
+from annotator.lang.normalize import fold_table
 
 from .words import DATA
 
@@ -22,10 +25,7 @@ JOINERS = " \t\u200c"  # the characters of J
 
 
 def _build_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for digits in DATA["digit_sets"]:
-        for i, ch in enumerate(digits):
-            table[ord(ch)] = str(i)
+    table: dict[int, str] = dict(fold_table("0123456789"))
     for src, dst in DATA["char_map"].items():
         if len(src) != 1 or len(dst) != 1:
             raise ValueError(f"char_map entries must be single characters: {src!r}")
