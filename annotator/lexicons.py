@@ -71,10 +71,12 @@ def read_list(path: Path) -> list[str]:
 
 
 def parse_list(text: str) -> list[str]:
-    """Entries of word-list text: one a line, blank lines and `#` comments skipped."""
+    """Entries of word-list text: one a line, blank lines and `#` comments
+    skipped. A tab starts columns a list may carry besides its entry (a
+    given name's gender), which are not read here."""
     out: list[str] = []
     for line in text.splitlines():
-        entry = line.split("#", 1)[0].strip()
+        entry = line.split("#", 1)[0].split("\t", 1)[0].strip()
         if entry:
             out.append(entry)
     return out
@@ -126,4 +128,18 @@ def hazm_words() -> dict[str, frozenset[str]]:
     for word, _, tags in words_list():
         key = normalize(word)
         out[key] = out.get(key, frozenset()) | frozenset(t for t in tags if t != "0")
+    return out
+
+
+@lru_cache(maxsize=1)
+def hazm_frequencies() -> dict[str, int]:
+    """How often hazm's corpus has each word (norm -> count): a word hazm
+    tags as a noun but saw only a few times («علیدوستی») is more likely a
+    name than one it saw a million times («تسلیت»)."""
+    from annotator.lang.normalize import normalize
+
+    out: dict[str, int] = {}
+    for word, freq, _ in words_list():
+        key = normalize(word)
+        out[key] = max(out.get(key, 0), int(freq or 0))
     return out

@@ -112,6 +112,8 @@ class Context:
         if t in titles:
             # not a participle that looks like a title («فرستاده شود»)
             return titles[t] >= len(doc) or not is_verb(doc[titles[t]].norm_)
+        if t in self.marked("OCCUPATIONS"):  # «… بازیگر سینما», «…، آهنگساز»
+            return True
         if doc[k].norm_ == self.lex.preposition_in and k + 1 < len(doc):  # «… در گفت‌وگو با», «… در جمع خبرنگاران»
             return doc[k + 1].norm_ in self.lex.said_in
         return doc[k].norm_ in self.lex.said

@@ -13,35 +13,43 @@ import json
 from typing import Iterable
 
 import spacy
+from spacy.attrs import NORM
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 
 from annotator.lang.normalize import normalize
-from annotator.lexicons import LexiconError, hazm_words, parse_list, parse_patterns, phrase_variants
+from annotator.lexicons import LexiconError, hazm_frequencies, hazm_words, parse_list, parse_patterns, phrase_variants
 
 LABELS = ("ORG", "MINISTRY", "OFFICIAL", "PERSON")
 PATTERN_FILES = ("ministries.jsonl", "organizations.jsonl", "officials.jsonl")
-WORD_LISTS = {
-    "triggers": "org_triggers.txt",
-    "titles": "title_heads.txt",
-    "plural_titles": "plural_titles.txt",
-    "places": "places.txt",
-    "given_names": "given_names.txt",
-    "ambiguous_given_names": "ambiguous_given_names.txt",
-    "surnames": "surnames.txt",
-    "surname_suffixes": "surname_suffixes.txt",
-    "honorifics": "honorifics.txt",
-    "non_names": "non_names.txt",
-    "stops": "org_name_stops.txt",
-    "generic": "generic_modifiers.txt",
-    "agencies": "agency_names.txt",
+# Word lists by role; a role may read several files (the project's own list
+# and one derived from public lists, see data/NAMES.md).
+WORD_LISTS: dict[str, tuple[str, ...]] = {
+    "triggers": ("org_triggers.txt",),
+    "titles": ("title_heads.txt",),
+    "plural_titles": ("plural_titles.txt",),
+    "places": ("places.txt",),
+    "given_names": ("given_names.txt",),
+    "public_given_names": ("given_names_public.tsv",),
+    "ambiguous_given_names": ("ambiguous_given_names.txt",),
+    "surnames": ("surnames.txt",),
+    "public_surnames": ("surnames_public.txt",),
+    "ambiguous_surnames": ("ambiguous_surnames.txt",),
+    "surname_suffixes": ("surname_suffixes.txt",),
+    "honorifics": ("honorifics.txt",),
+    "occupations": ("occupations.txt",),
+    "non_names": ("non_names.txt",),
+    "stops": ("org_name_stops.txt",),
+    "generic": ("generic_modifiers.txt",),
+    "agencies": ("agency_names.txt",),
 }
 GRAMMAR_FILE = "entity_words.json"
-FILES = (*PATTERN_FILES, *WORD_LISTS.values(), GRAMMAR_FILE)
+RARE_WORD = 2000
+FILES = (*PATTERN_FILES, *(name for names in WORD_LISTS.values() for name in names), GRAMMAR_FILE)
 # Lists matched as (possibly multi-word) phrases rather than single norms.
-PHRASE_LISTS = ("triggers", "titles", "places", "given_names", "honorifics", "agencies")
+PHRASE_LISTS = ("triggers", "titles", "places", "given_names", "honorifics", "agencies", "occupations")
 
 
 class EntityLexicon:
@@ -53,7 +61,8 @@ class EntityLexicon:
         for name in PATTERN_FILES:
             if name in files:
                 self.patterns += parse_patterns(files[name], name, labels=LABELS)
-        self.words = {key: parse_list(files.get(name, "")) for key, name in WORD_LISTS.items()}
+        self.words = {key: [w for name in names for w in parse_list(files.get(name, ""))]
+                      for key, names in WORD_LISTS.items()}
         try:
             grammar = json.loads(files.get(GRAMMAR_FILE, "{}"))
         except json.JSONDecodeError as e:
@@ -65,7 +74,7 @@ class EntityLexicon:
         # A pipeline of its own (same vocab and tokenizer, no components) to
         # tokenize phrase patterns: SpanRuler runs phrases through `nlp.pipe`.
         tokenize = spacy.blank(nlp.lang, vocab=nlp.vocab)
-        tokenize.tokenizer = nlp.tokenizer
+        tokenize.tokenizer = getattr(nlp.tokenizer, "without_sentences", lambda: nlp.tokenizer)()
         make_doc = tokenize.make_doc
         self.ruler = SpanRuler(tokenize, "annotator_entities_lexicon", spans_key=None, phrase_matcher_attr="NORM")
         variants = []
@@ -77,12 +86,28 @@ class EntityLexicon:
         self.ruler.add_patterns(variants)
         self.markers = PhraseMatcher(nlp.vocab, attr="NORM")
         plural = [s for s in _words(grammar, "plural_suffixes")]
+        # Given names are many (25,000): they are matched by their tokens'
+        # norms (`given_names`: first norm -> the names' norms, longest first)
+        # rather than with a Doc (and new lexemes) for each.
+        self.given_names = _NormPhrases(nlp.vocab.strings)
+        spans_of = getattr(nlp.tokenizer, "token_spans", None)
         for key in PHRASE_LISTS:
             entries = [w for w in self.words.get(key, []) if w.strip()]
             if key == "triggers":
                 # Plural forms name an organization too («سازمان‌های صنعت …»).
                 entries += [w + "\u200c" + suffix for w in entries if " " not in w for suffix in plural]
-            docs = [make_doc(v) for w in entries for v in phrase_variants(w)]
+            docs = []
+            for w in entries:
+                for v in phrase_variants(w):
+                    if key == "given_names" and spans_of is not None:
+                        self.given_names.add([normalize(v[s:e]) for s, e in spans_of(v)])
+                    else:
+                        docs.append(make_doc(v))
+            if key == "given_names":
+                # The public lists' names, written as they are (no spaced
+                # variant: «به‌داد» must not make «به داد» a name).
+                for w in self.public_given(grammar):
+                    self.given_names.add([normalize(w[s:e]) for s, e in spans_of(w)] if spans_of else [normalize(w)])
             if docs:
                 self.markers.add(key.upper(), docs)
         self.markers.add("SOURCE", [make_doc(w) for w in _words(grammar, "source_openers")])
@@ -92,6 +117,21 @@ class EntityLexicon:
         domain_docs = [make_doc(v) for d in domains for v in phrase_variants(d)]
         if domain_docs:
             self.markers.add("DOMAIN", domain_docs)
+
+    def public_given(self, grammar: dict) -> list[str]:
+        """Given names of the public lists that can start a name: not a word
+        the grammar knows in another role (a surname, an honorific, a title,
+        a place, an organization word, a stop word) nor a function word."""
+        roles = ("surnames", "public_surnames", "honorifics", "titles", "places", "triggers", "non_names", "stops")
+        other = {normalize(w.replace(" ", "")) for key in roles for w in self.words.get(key, [])}
+        function = frozenset(_words(grammar, "function_tags")) - {"NUM"}  # hazm tags «سمیر» NUM too
+        nominal = hazm_words()
+        out = []
+        for w in self.words.get("public_given_names", []):
+            norm = normalize(w)
+            if norm not in other and not (nominal.get(norm, frozenset()) & function):
+                out.append(w)
+        return out
 
     def _build_sets(self, grammar: dict) -> None:
         def norms(key: str) -> frozenset[str]:
@@ -104,16 +144,27 @@ class EntityLexicon:
         self.preposition_in = normalize(grammar.get("in", "در"))
         self.parliaments = closed("parliaments")
         self.plural_titles = norms("plural_titles")
-        self.surnames = norms("surnames")
+        # A surname of the public lists that is also a common word («کار»,
+        # «عینی») ends a name after a given name, as any content word does,
+        # but is not a listed surname on its own.
+        self.nominal = hazm_words()
+        # Words hazm's corpus saw rarely (fewer times than this): a noun tag
+        # on them is weak evidence against a name.
+        frequency = hazm_frequencies()
+        self.rare = lambda norm: frequency.get(norm, 0) < RARE_WORD
+        public = {s for s in norms("public_surnames") if not self.nominal.get(s)}
+        self.surnames = norms("surnames") | (public - norms("ambiguous_surnames"))
+        # A given name only the public lists hold is ambiguous: it needs a
+        # listed surname, a surname ending, a title or a verb of saying.
+        public_given = {normalize(w.replace(" ", "")) for w in self.public_given(grammar)}
         self.non_names = norms("non_names")
         self.stops = norms("stops") - {self.conjunction}
         self.generic = norms("generic")
-        self.ambiguous_given = norms("ambiguous_given_names")
+        self.ambiguous_given = norms("ambiguous_given_names") | (public_given - norms("given_names"))
         self.suffixes = tuple(sorted(norms("surname_suffixes"), key=len, reverse=True))
         # Suffixes of two letters or more: reliable enough to make a word
         # after an ambiguous given name («امید», «پیام») a surname.
         self.strong_suffixes = tuple(x for x in self.suffixes if len(x) >= 2)
-        self.nominal = hazm_words()
         self.demonstratives = closed("demonstratives")
         self.connectors = closed("connectors")
         self.country_prefixes = closed("country_prefixes")
@@ -146,6 +197,11 @@ class EntityLexicon:
         for match_id, start, end in self.markers(doc):
             by_start = markers.setdefault(strings[match_id], {})
             by_start[start] = max(end, by_start.get(start, 0))
+        found = self.given_names.find(doc.to_array(NORM).tolist())
+        if found:
+            by_start = markers.setdefault("GIVEN_NAMES", {})
+            for i, end in found.items():
+                by_start[i] = max(end, by_start.get(i, 0))
         return markers
 
     def token_patterns(self, make_doc) -> list[dict]:
@@ -160,6 +216,35 @@ class EntityLexicon:
                 if key not in seen:
                     seen.add(key)
                     out.append({"label": entry["label"], "pattern": tokens, **({"id": entry["id"]} if entry.get("id") else {})})
+        return out
+
+
+class _NormPhrases:
+    """Phrases as sequences of token norms, found in a Doc's NORM array: a
+    phrase matcher for very long word lists (no Doc per entry)."""
+
+    def __init__(self, strings) -> None:
+        self.strings = strings
+        self.by_first: dict[int, list[tuple[int, ...]]] = {}
+
+    def add(self, norms: list[str]) -> None:
+        if not norms:
+            return
+        key = tuple(self.strings.add(n) for n in norms)
+        phrases = self.by_first.setdefault(key[0], [])
+        if key not in phrases:
+            phrases.append(key)
+            phrases.sort(key=len, reverse=True)
+
+    def find(self, norms: list[int]) -> dict[int, int]:
+        """start -> end of the longest phrase starting there."""
+        by_first = self.by_first
+        out: dict[int, int] = {}
+        for i in [k for k, h in enumerate(norms) if h in by_first]:
+            for phrase in by_first[norms[i]]:
+                if tuple(norms[i:i + len(phrase)]) == phrase:
+                    out[i] = i + len(phrase)
+                    break
         return out
 
 

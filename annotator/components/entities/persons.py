@@ -160,7 +160,7 @@ def _appositive_surname(ctx: Context, i: int, *, strict: bool = False) -> int:
     doc, lex = ctx.doc, ctx.lex
     if i >= len(doc):
         return 0
-    if strict and lex.nominal.get(doc[i].norm_) and doc[i].norm_ not in lex.surnames:
+    if strict and lex.nominal.get(doc[i].norm_) and doc[i].norm_ not in lex.surnames and not lex.rare(doc[i].norm_):
         return 0
     for end in (i + 1, i + 2):
         if end > len(doc) or not all(ctx.plain_word(k) for k in range(i, end)):
