@@ -23,7 +23,10 @@ from annotator.lang.normalize import normalize
 from annotator.lexicons import LexiconError, hazm_frequencies, hazm_words, parse_list, parse_patterns, phrase_variants
 
 LABELS = ("ORG", "MINISTRY", "OFFICIAL", "PERSON")
-PATTERN_FILES = ("ministries.jsonl", "organizations.jsonl", "officials.jsonl")
+PATTERN_FILES = ("ministries.jsonl", "organizations.jsonl", "officials.jsonl", "foreign_entities.jsonl", "clubs.jsonl")
+# Clubs named by an ordinary word («استقلال», «فولاد»): only in sports stories.
+SPORT_PATTERNS = "clubs_in_sport.jsonl"
+SPORT_WORDS = 2  # different words of sports_words.txt that make a story a sports story
 # Word lists by role; a role may read several files (the project's own list
 # and one derived from public lists, see data/NAMES.md).
 WORD_LISTS: dict[str, tuple[str, ...]] = {
@@ -44,10 +47,11 @@ WORD_LISTS: dict[str, tuple[str, ...]] = {
     "stops": ("org_name_stops.txt",),
     "generic": ("generic_modifiers.txt",),
     "agencies": ("agency_names.txt",),
+    "sports_words": ("sports_words.txt",),
 }
 GRAMMAR_FILE = "entity_words.json"
 RARE_WORD = 2000
-FILES = (*PATTERN_FILES, *(name for names in WORD_LISTS.values() for name in names), GRAMMAR_FILE)
+FILES = (*PATTERN_FILES, SPORT_PATTERNS, *(name for names in WORD_LISTS.values() for name in names), GRAMMAR_FILE)
 # Lists matched as (possibly multi-word) phrases rather than single norms.
 PHRASE_LISTS = ("triggers", "titles", "places", "given_names", "honorifics", "agencies", "occupations")
 
@@ -84,6 +88,10 @@ class EntityLexicon:
             else:
                 variants.append(entry)
         self.ruler.add_patterns(variants)
+        self.sport_ruler = SpanRuler(tokenize, "annotator_entities_sport", spans_key=None, phrase_matcher_attr="NORM")
+        sport = parse_patterns(self.files.get(SPORT_PATTERNS, ""), SPORT_PATTERNS, labels=LABELS)
+        self.sport_ruler.add_patterns([dict(e, pattern=v) for e in sport for v in sorted(phrase_variants(e["pattern"]))])
+        self.sport_words = {nlp.vocab.strings.add(normalize(w.replace(" ", ""))) for w in self.words.get("sports_words", [])}
         self.markers = PhraseMatcher(nlp.vocab, attr="NORM")
         plural = [s for s in _words(grammar, "plural_suffixes")]
         # Given names are many (25,000): they are matched by their tokens'
@@ -187,8 +195,12 @@ class EntityLexicon:
         self.function_tags = frozenset(_words(grammar, "function_tags"))
 
     def lexicon_spans(self, doc: Doc) -> list[Span]:
-        """The lexicon's matches as labelled spans."""
-        return self.ruler.match(doc)
+        """The lexicon's matches as labelled spans (the clubs named by an
+        ordinary word only in a sports story)."""
+        spans = self.ruler.match(doc)
+        if len(self.sport_words & set(doc.to_array(NORM).tolist())) >= SPORT_WORDS:
+            spans = sorted(set(spans) | set(self.sport_ruler.match(doc)))
+        return spans
 
     def match_markers(self, doc: Doc) -> dict[str, dict[int, int]]:
         """Marker matches by kind: start token -> end of the longest match."""
