@@ -64,7 +64,7 @@ def test_patterns_export(tmp_path):
     subprocess.run([sys.executable, "-m", "annotator", "patterns", "-o", str(out)], check=True, capture_output=True)
     entries = list(srsly.read_jsonl(out))
     assert len(entries) > 1000
-    assert {e["label"] for e in entries} == {"ORG", "MINISTRY", "OFFICIAL"}
+    assert {e["label"] for e in entries} == {"ORG", "MINISTRY", "OFFICIAL", "PERSON"}
     # Token patterns on NORM match what the component matches, variants included.
     from spacy.matcher import Matcher
 
