@@ -12,7 +12,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import annotator
-from annotator.training.evaluate import claim_counts, evaluate, format_table, read_gold, reference_doc, score_claims
+from annotator.training.align import CharSpan, reference_doc
+from annotator.training.evaluate import claim_counts, evaluate, format_table, read_gold, score_claims
 from conftest import SHARED
 
 if not Doc.has_extension("claims"):
@@ -110,7 +111,7 @@ def test_entity_figures_match_hand_counts(toy_nlp, toy_gold):
 
 
 def test_reference_keeps_every_gold_span(tokenizer_nlp):
-    ref = reference_doc(tokenizer_nlp, C, [(0, 6, "ORG")])
+    ref, _ = reference_doc(tokenizer_nlp, C, [CharSpan(0, 6, "ORG")])
     assert [(e.start_char, e.end_char, e.label_) for e in ref.ents] == [(0, 6, "ORG")]
     assert ref.text == C
 

@@ -13,13 +13,10 @@ from typer.testing import CliRunner
 import annotator
 from annotator.cli import app
 from annotator.jobs.local import Settings, run_job
-from annotator.training.export import (
-    export,
-    read_docbin,
-    split_docs,
-    task_to_doc,
-    tasks_to_docs,
-)
+from annotator.training.docbin import read_docbin
+from annotator.training.export import export
+from annotator.training.split import split_docs
+from annotator.training.tasks import task_to_doc, tasks_to_docs
 from annotator.io.prodigy import input_hash
 from conftest import ROOT, shared_path
 
