@@ -341,6 +341,72 @@ def test_train_save_reload_predict(tiny_data, tmp_path):
     assert [[[e.start_char, e.end_char, e.label_] for e in nlp(t).ents] for t in texts] == got["ents"]
 
 
+@pytest.fixture(scope="module")
+def every_format(tiny_data, tmp_path_factory):
+    """The tiny gold data, with one nested span, in each input format: gold
+    JSONL, Prodigy db-out, the DocBin `annotator export` writes from it, and
+    IOB (flat spans only). Returns {format: path} and the nested span."""
+    _, recs = tiny_data
+    recs = [dict(r, entities=list(r["entities"])) for r in recs]
+    text = recs[0]["text"]
+    outer = next(e for e in recs[0]["entities"] if e["label"] == "OFFICIAL")
+    start = text.index("بانک مرکزی", outer["start"])
+    nested = {"start": start, "end": start + len("بانک مرکزی"), "label": "ORG", "text": "بانک مرکزی"}
+    assert outer["start"] < nested["start"] and nested["end"] <= outer["end"]
+    recs[0]["entities"].append(nested)
+    root = tmp_path_factory.mktemp("formats")
+    paths = {"gold": root / "gold.jsonl", "prodigy": root / "db-out.jsonl", "iob": root / "corpus.iob"}
+    srsly.write_jsonl(paths["gold"], recs)
+    srsly.write_jsonl(paths["prodigy"], [
+        {"text": r["text"], "_view_id": "ner_manual", "answer": "accept",
+         "spans": [{k: e[k] for k in ("start", "end", "label")} for e in r["entities"]]} for r in recs])
+    from annotator.training.export import export
+
+    written, _, _ = export(annotator.blank(), [paths["prodigy"]], root / "export", eval_split=0.0)
+    paths["docbin"] = written["train"]
+    nlp = annotator.blank()
+    lines = []
+    for doc in read_docs(nlp, [paths["gold"]])[0]:
+        tags = [f"{t.ent_iob_}-{t.ent_type_}" if t.ent_iob_ in "BI" and t.ent_type_ else "O" for t in doc]
+        lines += [f"{t.text} {tag}" for t, tag in zip(doc, tags) if not t.is_space] + [""]
+    paths["iob"].write_text("\n".join(lines), encoding="utf-8")
+    return paths, (nested["start"], nested["end"], "ORG")
+
+
+@pytest.mark.parametrize("fmt", ["gold", "prodigy", "docbin", "iob"])
+def test_every_format_fills_the_spancat_group(every_format, fmt, tokenizer_nlp):
+    """Every aligned span, nested ones too, is in doc.spans["sc"] whatever
+    the input format (db-out once lost them all: spaCy's E143 with --spancat)."""
+    paths, nested = every_format
+    docs, stats = read_docs(tokenizer_nlp, [paths[fmt]])
+    assert detect_format(paths[fmt]) == fmt
+    assert stats.spans > 0 and stats.misaligned == 0
+    for doc in docs:
+        group = {(s.start_char, s.end_char, s.label_) for s in doc.spans[SPANS_KEY]}
+        assert char_ents(doc) <= group
+        assert len(group) == len(doc.spans[SPANS_KEY])
+    if fmt != "iob":  # IOB cannot nest
+        assert nested in {(s.start_char, s.end_char, s.label_) for s in docs[0].spans[SPANS_KEY]}
+        assert nested not in char_ents(docs[0])
+
+
+@pytest.mark.parametrize("fmt", ["gold", "prodigy", "docbin", "iob"])
+def test_every_format_trains_with_spancat(every_format, fmt, tmp_path):
+    from typer.testing import CliRunner
+
+    from annotator.cli import app
+
+    paths, _ = every_format
+    out = tmp_path / "model"
+    args = ["train", str(paths[fmt]), "--dev", str(paths[fmt]), "-o", str(out), "--spancat", "--no-rules",
+            "--no-claims", "--max-steps", "2", *TINY]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output[-3000:]
+    nlp = spacy.load(out)
+    assert nlp.pipe_names == ["tok2vec", "ner", "spancat"]
+    assert set(nlp.get_pipe("spancat").labels) >= {"ORG", "OFFICIAL"}
+
+
 def test_trained_ner_combines_with_rules(tmp_path, tiny_data):
     """The saved pipeline puts the rules before the model ('rules over
     model'), with claims on top, and the rules' entities survive the model."""

@@ -61,7 +61,7 @@ def _train(data: list[Path], output: Path, dev: list[Path], dev_fraction: float,
            init_tok2vec: Optional[Path], rules: bool, policy: str, claims: bool, max_steps: Optional[int],
            seed: int, overrides: list[str]) -> None:
     import annotator
-    from annotator.training.config import default_config_path, parse_overrides, write_config
+    from annotator.training.config import default_config_path, parse_overrides, read_config, write_config
     from annotator.training.convert import FORMATS, read_docs
     from annotator.training.docbin import write_docbin
     from annotator.training.split import split_docs
@@ -81,6 +81,7 @@ def _train(data: list[Path], output: Path, dev: list[Path], dev_fraction: float,
     for path, option in [(template, "--config"), (vectors, "--vectors"), (init_tok2vec, "--init-tok2vec")]:
         if path is not None and not path.exists():
             fail(f"no such file: {path}", option)
+    read_config(template, settings)  # a malformed template or --set fails now, not after the conversion
     for path in [*data, *dev]:
         if not path.is_file():
             fail("no such file" if not path.exists() else "not a file", path)
@@ -90,25 +91,25 @@ def _train(data: list[Path], output: Path, dev: list[Path], dev_fraction: float,
         fail("exists and is not a directory", output)
 
     nlp = annotator.blank()
+    where = ", ".join(map(str, data))
     docs, stats = read_docs(nlp, data, fmt=fmt, labels=keep, on_bad=report_bad)
+    dev_docs, dev_stats = read_docs(nlp, dev, fmt=fmt, labels=keep, on_bad=report_bad) if dev else ([], None)
+    check_labels(keep, stats.labels() | (dev_stats.labels() if dev_stats else set()))
     say(f"train data: {stats.summary()}")
     report: dict = {"train": stats.as_dict()}
-    found = stats.labels()
-    if dev:
-        dev_docs, dev_stats = read_docs(nlp, dev, fmt=fmt, labels=keep, on_bad=report_bad)
+    if not docs:
+        fail("no usable documents in the training data", where)
+    if dev_stats is not None:
         say(f"dev data:   {dev_stats.summary()}")
         report["dev"] = dev_stats.as_dict()
-        found |= dev_stats.labels()
         train_docs = docs
     else:
         train_docs, dev_docs = split_docs(docs, dev_fraction, seed=seed)
         say(f"dev data:   {len(dev_docs)} of those docs held out ({dev_fraction:.0%} of the inputs)")
-    check_labels(keep, found)
     if not train_docs or not dev_docs:
-        fail(f"need at least one training and one dev document (train {len(train_docs)}, dev {len(dev_docs)})",
-             ", ".join(map(str, data)))
+        fail(f"need at least one training and one dev document (train {len(train_docs)}, dev {len(dev_docs)})", where)
     if not any(doc.ents for doc in train_docs):
-        fail("no entity in the training documents: nothing to learn", ", ".join(map(str, data)))
+        fail("no entity in the training documents: nothing to learn", where)
     examples = [e for e in stats.unaligned_examples if e["kind"] == "span"][:5]
     if examples:
         shown = ", ".join(f"«{e.get('text', '')}» {e['label']}" for e in examples)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
+from confection import Config, ConfigValidationError
+
 from annotator.training.errors import DataError
 
 CONFIGS_DIR = Path(__file__).resolve().parent / "configs"
@@ -36,12 +38,11 @@ def parse_overrides(items: Iterable[str]) -> dict[str, Any]:
     return out
 
 
-def write_config(template: str | Path, path: str | Path, *, overrides: dict[str, Any] | None = None) -> Path:
-    """Write the training config: the template with `overrides` applied,
-    interpolation left in place so it stays readable and editable. Raises
-    `DataError` for a template that is missing, malformed, or does not use
-    our tokenizer, and for overrides of sections it does not have."""
-    from confection import ConfigValidationError
+def read_config(template: str | Path, overrides: dict[str, Any] | None = None) -> Config:
+    """The template with `overrides` applied, interpolation left in place so
+    that it stays readable and editable. Raises `DataError` for a template
+    that is missing, malformed, or does not use our tokenizer, and for
+    overrides of sections it does not have."""
     from spacy import util
 
     if not Path(template).is_file():
@@ -56,7 +57,12 @@ def write_config(template: str | Path, path: str | Path, *, overrides: dict[str,
     if tokenizer.get("@tokenizers") != TOKENIZER:
         raise DataError(f"[nlp.tokenizer] must use {TOKENIZER}, or saved pipelines won't tokenize "
                         "like the training data", template)
+    return config
+
+
+def write_config(template: str | Path, path: str | Path, *, overrides: dict[str, Any] | None = None) -> Path:
+    """Write the training config (`read_config`) to `path`."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    config.to_disk(path)
+    read_config(template, overrides).to_disk(path)
     return path

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from pathlib import Path
 from typing import Container, Iterable, Iterator
 
@@ -58,19 +59,20 @@ def detect_format(path: str | Path) -> str:
 
 
 def _first_record(path: Path) -> dict | None:
+    """The first line that is a JSON object (bad lines before it are
+    reported by the reader, with their line numbers)."""
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     try:
-        with opener(path, "rt", encoding="utf-8") as f:
-            for n, line in enumerate(f, 1):
-                if line.strip():
-                    first = json.loads(line)
-                    if not isinstance(first, dict):
-                        raise DataError("expected a JSON object a line", f"{path}:{n}")
+        with opener(path, "rb") as f:
+            for raw in f:
+                try:
+                    first = json.loads(raw)
+                except ValueError:
+                    continue
+                if isinstance(first, dict):
                     return first
-    except (UnicodeDecodeError, ValueError, OSError, EOFError) as err:
-        if isinstance(err, DataError):
-            raise
-        raise DataError(f"cannot read the first record ({type(err).__name__})", path) from None
+    except (OSError, EOFError, zlib.error) as err:
+        raise DataError(f"cannot read ({err})", path) from None
     return None
 
 

@@ -38,10 +38,9 @@ def write_docbin(docs: Iterable[Doc], path: str | Path) -> Path:
 
 
 def read_docbin(path: str | Path, nlp_or_vocab: Any) -> list[Doc]:
-    """The docs of a `.spacy` file, with `doc._.claims`, `meta` and
-    `relations` as lists of dicts again (DocBin reads user data back with
-    tuples in place of lists). Raises `DataError` for a file that is not a
-    DocBin."""
+    """The docs of a `.spacy` file, their user data (`doc._.claims`, `meta`,
+    `relations`, gold claims) with lists again where DocBin reads tuples
+    back. Raises `DataError` for a file that is not a DocBin."""
     ensure_claims_extension()
     vocab: Vocab = getattr(nlp_or_vocab, "vocab", nlp_or_vocab)
     path = Path(path)
@@ -52,11 +51,8 @@ def read_docbin(path: str | Path, nlp_or_vocab: Any) -> list[Doc]:
     except Exception as err:  # zlib, msgpack, KeyError ...: all mean "not a DocBin"
         raise DataError(f"not a spaCy DocBin ({type(err).__name__})", path) from None
     for doc in docs:
-        if doc._.claims is not None:
-            doc._.claims = _lists(doc._.claims)
-        for key in ("relations", "meta"):
-            if key in doc.user_data:
-                doc.user_data[key] = _lists(doc.user_data[key])
+        for key, value in doc.user_data.items():
+            doc.user_data[key] = _lists(value)
     return docs
 
 
