@@ -86,7 +86,7 @@ def reported(debug: bool = False) -> Iterator[None]:
             traceback.print_exc()
         for problem in err.problems:
             print(f"error: {problem}", file=sys.stderr)
-        raise typer.Exit(USAGE)
+        raise typer.Exit(USAGE) from None
     except (DataError, ConfigValidationError) as err:
         _end(" ".join(str(err).split()), USAGE, debug)
     except Exception as err:

@@ -174,13 +174,18 @@ def iob_docs(nlp: Language, path: Path, stats: ConversionStats, *, labels: Conta
 def docbin_docs(nlp: Language, path: Path, stats: ConversionStats, *, labels: Container[str] | None = None,
                 spans_key: str = SPANS_KEY, reference: bool = False) -> Iterator[Doc]:
     """Docs of a DocBin, re-tokenized by ours (or, with `reference`, on
-    their stored tokens); the stored entities, nested spans too, are aligned
-    again by characters, and tokens stored as missing stay missing."""
+    their stored tokens); the stored entities, and the spans of the groups
+    "sc" and "entities" nested inside them, are aligned again by
+    characters, and tokens stored as missing stay missing."""
     for stored in read_docbin(path, nlp):
         stats.tasks += 1
         stats.kept += 1
-        found = list(stored.ents) + [s for key in STORED_SPAN_GROUPS for s in stored.spans.get(key, [])]
-        spans = list(dict.fromkeys(CharSpan(s.start_char, s.end_char, s.label_) for s in found))
+        ents = list(stored.ents)
+        # Nested spans come from the span groups, those strictly inside an
+        # entity only: the stored doc.ents stay the flat layer.
+        nested = [s for key in STORED_SPAN_GROUPS for s in stored.spans.get(key, [])
+                  if any(e.start <= s.start and s.end <= e.end and len(s) < len(e) for e in ents)]
+        spans = list(dict.fromkeys(CharSpan(s.start_char, s.end_char, s.label_) for s in ents + nested))
         missing = [(t.idx, t.idx + len(t)) for t in stored if t.ent_iob == 0]
         if reference:
             doc = stored

@@ -33,7 +33,7 @@ from typing import Any, Callable, Container, Iterable, Literal, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from annotator.io.prodigy import input_hash, span_dict
+from annotator.io.prodigy import input_hash
 from annotator.io.records import BadRecord, read_tasks
 from annotator.training.align import (Alignment, CharSpan, align_span, annotate, is_offset, list_problem,
                                       split_tokens)
@@ -139,7 +139,7 @@ def task_to_doc(
     if speakers.relations:
         doc.user_data["relations"] = speakers.relations
     use_relations = isinstance(relations, list) and claims_from == "spans"
-    doc.spans[CLAIMS_KEY] = [span for span, _ in (claim_spans[k] for k in sorted(claim_spans, key=lambda k: (k[0], -k[1])))]
+    doc.spans[CLAIMS_KEY] = [claim_spans[k][0] for k in sorted(claim_spans, key=lambda k: (k[0], -k[1]))]
     doc._.claims = claims_of(doc, claim_spans, speakers.by_claim, use_relations, unaligned)
     return Conversion(doc, alignment, unaligned)
 
