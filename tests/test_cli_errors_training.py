@@ -126,3 +126,22 @@ def test_bad_records_are_reported_with_their_line(files, tmp_path):
     assert [e.rsplit("(", 1)[1] for e in errors] == [f"{path}:2)", f"{path}:3)"]
     assert "outside the text" in errors[1]
     assert json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["docs"] == 2
+
+
+def test_sigterm_during_training_exits_130(files, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "annotator", "train", files["gold"], "--dev", files["gold"], "-o",
+           str(tmp_path / "out"), "--max-steps", "0"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    seen = []
+    for line in proc.stderr:  # wait until the training itself has started
+        seen.append(line)
+        if line.startswith("config:"):
+            break
+    proc.send_signal(signal.SIGTERM)
+    rest = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 130, "".join(seen) + rest
+    assert "error: interrupted" in rest and "Traceback" not in rest

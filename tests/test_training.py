@@ -258,6 +258,13 @@ def test_split_is_seeded_and_disjoint(tokenizer_nlp):
     assert len(dev) == 4 and len(train) == 16
     assert [d.text for d in dev] == [d.text for d in dev2]
     assert not {d.text for d in dev} & {d.text for d in train}
+    # A text repeated in a corpus (ARMAN has such sentences; they carry no
+    # _input_hash) is one input: never in both parts.
+    repeated = [tokenizer_nlp(f"جمله {i % 7}") for i in range(21)]
+    for seed in range(5):
+        train, dev = split_docs(repeated, 0.3, seed=seed)
+        assert len({d.text for d in dev}) == 2 and len(dev) == 6
+        assert not {d.text for d in dev} & {d.text for d in train}
 
 
 # ------------------------------------------------------------ train, end to end

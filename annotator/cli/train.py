@@ -74,8 +74,8 @@ def _train(data: list[Path], output: Path, dev: list[Path], dev_fraction: float,
         fail(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}", "--format")
     if not 0.0 < dev_fraction < 1.0:
         fail(f"the dev fraction must be between 0 and 1, not {dev_fraction}", "--dev-fraction")
-    if max_steps is not None and max_steps < 1:
-        fail(f"must be at least 1, not {max_steps}", "--max-steps")
+    if max_steps is not None and max_steps < 0:
+        fail(f"must be 0 (no limit) or more, not {max_steps}", "--max-steps")
     settings = parse_overrides(overrides)
     template = config or default_config_path(spancat)
     for path, option in [(template, "--config"), (vectors, "--vectors"), (init_tok2vec, "--init-tok2vec")]:
