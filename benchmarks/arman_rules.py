@@ -15,44 +15,16 @@ import sys
 from pathlib import Path
 
 import annotator
+from annotator.training.iob import read_iob, sentence_text
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 MAP = {"ORG": "org", "MINISTRY": "org", "PERSON": "pers"}
 
 
-def sentences(path: Path):
-    sent = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            if sent:
-                yield sent
-            sent = []
-            continue
-        tok, _, tag = line.rpartition(" ")
-        sent.append((tok, tag))
-    if sent:
-        yield sent
-
-
 def gold_spans(sent) -> tuple[str, set[tuple[int, int, str]]]:
-    text, spans, pos, cur = "", set(), 0, None
-    for i, (tok, tag) in enumerate(sent):
-        start = len(text) + (1 if text else 0)
-        text = f"{text} {tok}" if text else tok
-        end = len(text)
-        if tag.startswith("B-") or (tag.startswith("I-") and (cur is None or cur[2] != tag[2:])):
-            if cur:
-                spans.add(tuple(cur))
-            cur = [start, end, tag[2:]]
-        elif tag.startswith("I-"):
-            cur[1] = end
-        else:
-            if cur:
-                spans.add(tuple(cur))
-            cur = None
-    if cur:
-        spans.add(tuple(cur))
-    return text, {s for s in spans if s[2] in ("org", "pers")}
+    """The sentence's text and its org / pers entities as character spans."""
+    text, spans = sentence_text(sent)
+    return text, {(s.start, s.end, s.label) for s in spans if s.label in ("org", "pers")}
 
 
 def main() -> None:
@@ -60,7 +32,7 @@ def main() -> None:
     nlp = annotator.load()
     nlp.select_pipes(enable=["annotator_entities"])
     counts = {lab: [0, 0, 0] for lab in ("org", "pers")}  # tp, pred, gold
-    for sent in sentences(path):
+    for sent in read_iob(path):
         text, gold = gold_spans(sent)
         doc = nlp(text)
         flat = [e for e in doc.ents if e.label_ in MAP]

@@ -8,7 +8,8 @@ Steps, each with spaCy's own machinery:
 1. convert train_fold1 (token-per-line IOB, six labels) with our tokenizer
    and its alignment (misaligned spans are reported); 10% of the training
    sentences are held out as dev for model selection (`--full-train` uses
-   them for training too, and then selects on that same data);
+   them for training too, and then selects on that same data); the split is
+   by text, so a sentence repeated in the corpus is never in both;
 2. with `--vectors`, train floret vectors (NORM-keyed, subword-hashed) on the
    Fars News paragraphs plus the *training* sentences (never the test set),
    needs the optional `floret` package;
@@ -99,9 +100,14 @@ def main(argv: list[str] | None = None) -> dict:
     import spacy
 
     import annotator
-    from annotator.training.evaluate import GoldDoc, evaluate
-    from annotator.training.convert import (build_floret_vectors, iob_reference_docs, parse_overrides, read_docs,
-                                    read_iob, run_spacy_train, split_docs, write_config, write_docbin)
+    from annotator.training.config import parse_overrides, write_config
+    from annotator.training.convert import read_docs
+    from annotator.training.docbin import write_docbin
+    from annotator.training.evaluate import evaluate, read_gold
+    from annotator.training.iob import read_iob
+    from annotator.training.split import split_docs
+    from annotator.training.train import run_spacy_train
+    from annotator.training.vectors import build_floret_vectors
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--config", type=Path, default=ROOT / "annotator" / "training" / "configs" / "arman.cfg")
@@ -180,7 +186,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     # 5. evaluate on the test fold, reference = the corpus' own tokens
     model = spacy.load(work / "model-best")
-    gold = [GoldDoc(ref.text, ref) for ref in iob_reference_docs(model, ARMAN / "test_fold1.txt")]
+    gold = read_gold(model, ARMAN / "test_fold1.txt", fmt="iob")
     list(model.pipe([g.text for g in gold[:200]], batch_size=256))  # warm-up
     scores = evaluate(model, gold, batch_size=256)
     n_tokens = sum(len(g.reference) for g in gold)

@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     import annotator
     from annotator.training.evaluate import evaluate, read_gold
-    from annotator.training.convert import assemble
+    from annotator.training.train import assemble
 
     model_only = spacy.load(out / "training" / "model-best")
     pipelines = {

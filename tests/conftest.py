@@ -106,19 +106,9 @@ def fars_paragraphs(limit: int | None = None) -> list[str]:
 
 def arman_sentences(name: str) -> list[list[tuple[str, str]]]:
     """Sentences of an ARMAN file as (token, tag) lists."""
-    sents: list[list[tuple[str, str]]] = []
-    cur: list[tuple[str, str]] = []
-    for line in shared_path("data", "arman", name).read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            if cur:
-                sents.append(cur)
-                cur = []
-            continue
-        tok, _, tag = line.rpartition(" ")
-        cur.append((tok, tag))
-    if cur:
-        sents.append(cur)
-    return sents
+    from annotator.training.iob import read_iob
+
+    return list(read_iob(shared_path("data", "arman", name)))
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import annotator
-from annotator.training.evaluate import claim_counts, evaluate, format_table, read_gold, reference_doc, score_claims
+from annotator.training.align import CharSpan, reference_doc
+from annotator.training.evaluate import claim_counts, evaluate, format_table, read_gold, score_claims
 from conftest import SHARED
 
 if not Doc.has_extension("claims"):
@@ -110,7 +111,7 @@ def test_entity_figures_match_hand_counts(toy_nlp, toy_gold):
 
 
 def test_reference_keeps_every_gold_span(tokenizer_nlp):
-    ref = reference_doc(tokenizer_nlp, C, [(0, 6, "ORG")])
+    ref, _ = reference_doc(tokenizer_nlp, C, [CharSpan(0, 6, "ORG")])
     assert [(e.start_char, e.end_char, e.label_) for e in ref.ents] == [(0, 6, "ORG")]
     assert ref.text == C
 
@@ -204,3 +205,43 @@ def test_evaluate_cli_writes_json(toy_gold, tmp_path):
     assert data["ents"]["per_type"] == direct["ents"]["per_type"]
     assert data["ents"]["gold"] == 5
     assert "claims" in data
+
+
+def test_output_has_spacy_evaluate_keys(tmp_path, toy_gold):
+    """`--output` holds what `spacy evaluate --output` writes (ents_p …
+    ents_per_type, speed), with the same figures on a pipeline spaCy can
+    score itself, so scripts written for spaCy's JSON read ours."""
+    from spacy.cli.evaluate import evaluate as spacy_evaluate
+    from typer.testing import CliRunner
+
+    from annotator.cli import app
+    from annotator.training.convert import read_docs
+    from annotator.training.docbin import write_docbin
+
+    nlp = annotator.blank()
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": label, "pattern": snippet} for preds in PRED.values() for snippet, label in preds])
+    nlp.to_disk(tmp_path / "pipe")
+    docs, _ = read_docs(nlp, [toy_gold], reference=True)
+    write_docbin(docs, tmp_path / "gold.spacy")
+    theirs = spacy_evaluate(str(tmp_path / "pipe"), tmp_path / "gold.spacy", silent=True)
+    assert {"ents_p", "ents_r", "ents_f", "ents_per_type", "speed"} <= set(theirs)
+
+    out = tmp_path / "scores.json"
+    result = CliRunner().invoke(app, ["evaluate", str(tmp_path / "pipe"), str(toy_gold), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    ours = json.loads(out.read_text(encoding="utf-8"))
+    assert set(theirs) <= set(ours)
+    for key in ("ents_p", "ents_r", "ents_f"):
+        assert ours[key] == pytest.approx(theirs[key])
+    assert set(ours["ents_per_type"]) == set(theirs["ents_per_type"])
+    for label, prf in theirs["ents_per_type"].items():
+        assert ours["ents_per_type"][label] == pytest.approx(prf)
+    assert ours["speed"] > 0
+    # The hand counts of test_entity_figures_match_hand_counts, in spaCy's keys.
+    assert ours["ents_p"] == pytest.approx(2 / 6) and ours["ents_r"] == pytest.approx(2 / 5)
+    # `-o -`: the JSON on stdout, the table on stderr.
+    piped = CliRunner().invoke(app, ["evaluate", str(tmp_path / "pipe"), str(toy_gold), "-o", "-"])
+    assert piped.exit_code == 0, piped.output
+    assert json.loads(piped.stdout)["ents_f"] == pytest.approx(theirs["ents_f"])
+    assert "Entities" in piped.stderr

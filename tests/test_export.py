@@ -13,13 +13,10 @@ from typer.testing import CliRunner
 import annotator
 from annotator.cli import app
 from annotator.jobs.local import Settings, run_job
-from annotator.training.export import (
-    export,
-    read_docbin,
-    split_docs,
-    task_to_doc,
-    tasks_to_docs,
-)
+from annotator.training.docbin import read_docbin
+from annotator.training.export import export
+from annotator.training.split import split_docs
+from annotator.training.tasks import task_to_doc, tasks_to_docs
 from annotator.io.prodigy import input_hash
 from conftest import ROOT, shared_path
 
@@ -337,3 +334,36 @@ def test_export_command(tmp_path):
     dev = CliRunner().invoke(app, ["export", str(src), "--dev", str(src), "-o", str(tmp_path / "c2"), "--lang", "en", "-q"])
     assert dev.exit_code == 0, dev.output
     assert len(read_docbin(tmp_path / "c2" / "dev.spacy", spacy.blank("en"))) == 149
+
+
+def test_bad_spans_are_reported_and_skipped(tmp_path):
+    """A task whose spans cannot be in its text is reported (file, line,
+    what is wrong) and not written as an all-O document; a valid span that
+    cannot be aligned marks its tokens missing."""
+    text = "Obama visited Berlin"
+    good = {"text": text, "answer": "accept", "spans": [{"start": 0, "end": 5, "label": "PERSON"}]}
+    bad = {
+        2: ([{"start": 14, "end": 99, "label": "GPE"}], "outside the text"),
+        3: ([{"start": -1, "end": 5, "label": "PERSON"}], "negative"),
+        4: ([{"start": 13, "end": 6, "label": "GPE"}], "not after start"),
+        5: ([{"start": "0", "end": 5, "label": "PERSON"}], "must be integers"),
+        6: ({"start": 0, "end": 5, "label": "PERSON"}, "not a list"),
+        7: ([{"start": 0, "end": 5}], "no label"),
+    }
+    lines = [good] + [{"text": f"{text} {n}", "answer": "accept", "spans": spans} for n, (spans, _) in bad.items()]
+    # valid, but «Berl» ends inside the token «Berlin»
+    lines.append({"text": text + " again", "answer": "accept", "spans": [{"start": 14, "end": 18, "label": "GPE"}]})
+    src = tmp_path / "db.jsonl"
+    srsly.write_jsonl(src, lines)
+    out = tmp_path / "corpus"
+    result = CliRunner().invoke(app, ["export", str(src), "-o", str(out), "--lang", "en", "--eval-split", "0"])
+    assert result.exit_code == 0, result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == len(bad)
+    for line, (n, (_, what)) in zip(errors, bad.items()):
+        assert what in line and line.endswith(f"({src}:{n})"), line
+    docs = read_docbin(out / "train.spacy", spacy.blank("en"))
+    assert [d.text for d in docs] == [text, text + " again"]
+    assert [t.ent_iob_ for t in docs[0]] == ["B", "O", "O"]
+    assert [t.ent_iob_ for t in docs[1]] == ["O", "O", "", "O"]  # «Berlin» is missing, not O
+    assert "bad records skipped: 6" in result.stderr

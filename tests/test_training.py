@@ -13,9 +13,13 @@ import srsly
 from spacy.tokens import Doc, DocBin
 
 import annotator
-from annotator.training.convert import (ConversionStats, SPANS_KEY, default_config_path, detect_format,
-                                iob_entities, make_doc, parse_overrides, read_docs, read_iob,
-                                split_docs, write_config, write_docbin)
+from annotator.training.align import SPANS_KEY, CharSpan, annotate
+from annotator.training.config import default_config_path, parse_overrides, write_config
+from annotator.training.convert import detect_format, read_docs
+from annotator.training.docbin import write_docbin
+from annotator.training.iob import iob_entities, read_iob
+from annotator.training.split import split_docs
+from annotator.training.stats import ConversionStats
 from conftest import DATA, ROOT, arman_sentences, load_jsonl, offsets, shared_path
 
 
@@ -25,6 +29,14 @@ def ents(doc: Doc) -> list[tuple[str, str]]:
 
 def char_ents(doc: Doc) -> set[tuple[int, int, str]]:
     return {(e.start_char, e.end_char, e.label_) for e in doc.ents}
+
+
+def make_doc(nlp, text: str, spans: list[tuple[int, int, str]]) -> tuple[Doc, ConversionStats]:
+    """`text` in our tokens with `spans` aligned, and the counts."""
+    doc = nlp.make_doc(text)
+    stats = ConversionStats()
+    stats.add_doc(doc, annotate(doc, [CharSpan(*s) for s in spans]))
+    return doc, stats
 
 
 # ------------------------------------------------------------------ IOB
@@ -63,14 +75,14 @@ def test_iob_file_converts_and_counts(tmp_path, tokenizer_nlp):
 
 def test_misaligned_span_is_counted_and_missing(tokenizer_nlp):
     # Our tokenizer joins «سازمان های»; a span on «سازمان» alone cannot align.
-    stats = ConversionStats()
-    doc = make_doc(tokenizer_nlp, "سازمان های دولتی و بانک مرکزی", [(0, 6, "ORG"), (19, 29, "ORG")], stats)
+    doc, stats = make_doc(tokenizer_nlp, "سازمان های دولتی و بانک مرکزی", [(0, 6, "ORG"), (19, 29, "ORG")])
     assert doc[0].text == "سازمان های"
     assert (stats.spans, stats.aligned, stats.misaligned) == (2, 1, 1)
     assert ents(doc) == [("بانک مرکزی", "ORG")]
     # The unalignable span's token is missing, not "outside".
     assert doc[0].ent_iob_ == "" and doc[1].ent_iob_ == "O"
-    assert stats.misaligned_examples == [("سازمان", "ORG")]
+    assert [(e["text"], e["label"], e["reason"]) for e in stats.unaligned_examples] == [
+        ("سازمان", "ORG", "edges inside a token")]
 
 
 def test_span_across_a_sentence_start_is_not_trained_on(tokenizer_nlp):
@@ -78,8 +90,7 @@ def test_span_across_a_sentence_start_is_not_trained_on(tokenizer_nlp):
     # a sentence start, and spaCy's ner fails (E024) on such an entity.
     text = "شبکه بی\u200cبی\u200cسی\nفارسی گزارش داد"
     end = text.index(" گزارش")
-    stats = ConversionStats()
-    doc = make_doc(tokenizer_nlp, text, [(0, end, "org")], stats)
+    doc, stats = make_doc(tokenizer_nlp, text, [(0, end, "org")])
     assert stats.misaligned == 1 and stats.cross_sentence == 1 and stats.aligned == 0
     assert not doc.ents and all(t.ent_iob_ == "" for t in doc.char_span(0, end))
     assert "across a sentence start" in stats.summary()
@@ -88,10 +99,13 @@ def test_span_across_a_sentence_start_is_not_trained_on(tokenizer_nlp):
 def test_arman_reads_each_sentence_once():
     # hazm's ArmanReader(subset="train") globs train*.txt and so yields every
     # sentence twice; ours reads the one file once.
+    # Counted here without the reader: blank-line separated blocks.
     path = shared_path("data", "arman", "test_fold1.txt")
+    blocks = [b for b in path.read_text(encoding="utf-8").split("\n\n") if b.strip()]
     ours = list(read_iob(path))
-    assert len(ours) == len(arman_sentences("test_fold1.txt"))
-    assert ours[:50] == arman_sentences("test_fold1.txt")[:50]
+    assert len(ours) == len(blocks)
+    for sent, block in zip(ours[:50], blocks[:50]):
+        assert sent == [tuple(line.rsplit(" ", 1)) for line in block.strip("\n").splitlines()]
 
 
 def test_arman_sample_aligns(tmp_path, tokenizer_nlp):
@@ -147,7 +161,7 @@ def test_prodigy_db_out_real_export(tokenizer_nlp):
     accepted = [t for t in tasks if t["answer"] == "accept"]
     assert detect_format(path) == "prodigy"
     docs, stats = read_docs(tokenizer_nlp, [path])
-    assert stats.skipped_tasks == len(tasks) - len(accepted)
+    assert stats.tasks - stats.kept == len(tasks) - len(accepted)
     # Answers on the same text are merged: one doc per text, spans deduplicated.
     assert len(docs) == len({t["_input_hash"] for t in accepted})
     unique = {(t["_input_hash"], s["start"], s["end"], s["label"]) for t in accepted for s in t["spans"]}
@@ -180,7 +194,7 @@ def test_prodigy_manual_binary_and_rejects(tokenizer_nlp, tmp_path):
     path = tmp_path / "db.jsonl"
     srsly.write_jsonl(path, tasks)
     docs, stats = read_docs(tokenizer_nlp, [path])
-    assert stats.skipped_tasks == 1 and len(docs) == 2
+    assert stats.tasks - stats.kept == 1 and len(docs) == 2
     manual, binary = docs
     # Two answers on one text are merged; the rest of a manual task is O.
     assert ents(manual) == [("بانک مرکزی", "ORG"), ("وزارت نفت", "MINISTRY")]
@@ -244,6 +258,13 @@ def test_split_is_seeded_and_disjoint(tokenizer_nlp):
     assert len(dev) == 4 and len(train) == 16
     assert [d.text for d in dev] == [d.text for d in dev2]
     assert not {d.text for d in dev} & {d.text for d in train}
+    # A text repeated in a corpus (ARMAN has such sentences; they carry no
+    # _input_hash) is one input: never in both parts.
+    repeated = [tokenizer_nlp(f"جمله {i % 7}") for i in range(21)]
+    for seed in range(5):
+        train, dev = split_docs(repeated, 0.3, seed=seed)
+        assert len({d.text for d in dev}) == 2 and len(dev) == 6
+        assert not {d.text for d in dev} & {d.text for d in train}
 
 
 # ------------------------------------------------------------ train, end to end
@@ -297,7 +318,7 @@ def test_train_save_reload_predict(tiny_data, tmp_path):
            "--spancat", "--no-rules", "--no-claims", "--max-steps", "150", *TINY]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert "could not be aligned" in proc.stdout
+    assert "could not be aligned" in proc.stderr
     # spaCy's own training output, the exact config, and the conversion report.
     assert (out / "training" / "model-best" / "meta.json").exists()
     cfg = spacy.util.load_config(out / "training" / "config.cfg")
@@ -327,10 +348,76 @@ def test_train_save_reload_predict(tiny_data, tmp_path):
     assert [[[e.start_char, e.end_char, e.label_] for e in nlp(t).ents] for t in texts] == got["ents"]
 
 
+@pytest.fixture(scope="module")
+def every_format(tiny_data, tmp_path_factory):
+    """The tiny gold data, with one nested span, in each input format: gold
+    JSONL, Prodigy db-out, the DocBin `annotator export` writes from it, and
+    IOB (flat spans only). Returns {format: path} and the nested span."""
+    _, recs = tiny_data
+    recs = [dict(r, entities=list(r["entities"])) for r in recs]
+    text = recs[0]["text"]
+    outer = next(e for e in recs[0]["entities"] if e["label"] == "OFFICIAL")
+    start = text.index("بانک مرکزی", outer["start"])
+    nested = {"start": start, "end": start + len("بانک مرکزی"), "label": "ORG", "text": "بانک مرکزی"}
+    assert outer["start"] < nested["start"] and nested["end"] <= outer["end"]
+    recs[0]["entities"].append(nested)
+    root = tmp_path_factory.mktemp("formats")
+    paths = {"gold": root / "gold.jsonl", "prodigy": root / "db-out.jsonl", "iob": root / "corpus.iob"}
+    srsly.write_jsonl(paths["gold"], recs)
+    srsly.write_jsonl(paths["prodigy"], [
+        {"text": r["text"], "_view_id": "ner_manual", "answer": "accept",
+         "spans": [{k: e[k] for k in ("start", "end", "label")} for e in r["entities"]]} for r in recs])
+    from annotator.training.export import export
+
+    written, _, _ = export(annotator.blank(), [paths["prodigy"]], root / "export", eval_split=0.0)
+    paths["docbin"] = written["train"]
+    nlp = annotator.blank()
+    lines = []
+    for doc in read_docs(nlp, [paths["gold"]])[0]:
+        tags = [f"{t.ent_iob_}-{t.ent_type_}" if t.ent_iob_ in "BI" and t.ent_type_ else "O" for t in doc]
+        lines += [f"{t.text} {tag}" for t, tag in zip(doc, tags) if not t.is_space] + [""]
+    paths["iob"].write_text("\n".join(lines), encoding="utf-8")
+    return paths, (nested["start"], nested["end"], "ORG")
+
+
+@pytest.mark.parametrize("fmt", ["gold", "prodigy", "docbin", "iob"])
+def test_every_format_fills_the_spancat_group(every_format, fmt, tokenizer_nlp):
+    """Every aligned span, nested ones too, is in doc.spans["sc"] whatever
+    the input format (db-out once lost them all: spaCy's E143 with --spancat)."""
+    paths, nested = every_format
+    docs, stats = read_docs(tokenizer_nlp, [paths[fmt]])
+    assert detect_format(paths[fmt]) == fmt
+    assert stats.spans > 0 and stats.misaligned == 0
+    for doc in docs:
+        group = {(s.start_char, s.end_char, s.label_) for s in doc.spans[SPANS_KEY]}
+        assert char_ents(doc) <= group
+        assert len(group) == len(doc.spans[SPANS_KEY])
+    if fmt != "iob":  # IOB cannot nest
+        assert nested in {(s.start_char, s.end_char, s.label_) for s in docs[0].spans[SPANS_KEY]}
+        assert nested not in char_ents(docs[0])
+
+
+@pytest.mark.parametrize("fmt", ["gold", "prodigy", "docbin", "iob"])
+def test_every_format_trains_with_spancat(every_format, fmt, tmp_path):
+    from typer.testing import CliRunner
+
+    from annotator.cli import app
+
+    paths, _ = every_format
+    out = tmp_path / "model"
+    args = ["train", str(paths[fmt]), "--dev", str(paths[fmt]), "-o", str(out), "--spancat", "--no-rules",
+            "--no-claims", "--max-steps", "2", *TINY]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output[-3000:]
+    nlp = spacy.load(out)
+    assert nlp.pipe_names == ["tok2vec", "ner", "spancat"]
+    assert set(nlp.get_pipe("spancat").labels) >= {"ORG", "OFFICIAL"}
+
+
 def test_trained_ner_combines_with_rules(tmp_path, tiny_data):
     """The saved pipeline puts the rules before the model ('rules over
     model'), with claims on top, and the rules' entities survive the model."""
-    from annotator.training.convert import assemble, run_spacy_train
+    from annotator.training.train import assemble, run_spacy_train
 
     path, recs = tiny_data
     nlp = annotator.blank()
@@ -358,7 +445,7 @@ def test_trained_ner_combines_with_rules(tmp_path, tiny_data):
 
 def test_floret_vectors_for_training(tmp_path):
     pytest.importorskip("floret")
-    from annotator.training.convert import build_floret_vectors
+    from annotator.training.vectors import build_floret_vectors
 
     texts = ["وزیر نفت گفت که بانک مرکزی و وزارت نفت همکاری می‌کنند."] * 30 + ["وزير نفت امروز آمد."] * 30
     out = build_floret_vectors(texts, tmp_path / "vec", dim=8, epoch=2, bucket=1000, min_count=1)

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from . import app
+from .errors import DEBUG_HELP, fail, report_bad, reported, same_file
 
 
 @app.command()
@@ -22,8 +23,9 @@ def export(
         ..., "--output", "-o", help="Directory for train.spacy and dev.spacy (created if needed).", show_default=False,
     ),
     eval_split: float = typer.Option(
-        0.2, "--eval-split", min=0.0, max=0.99,
-        help="Share of the inputs (by _input_hash, seeded shuffle) that goes to dev.spacy; ignored with --dev.",
+        0.2, "--eval-split",
+        help="Share of the inputs (by _input_hash, seeded shuffle) that goes to dev.spacy (0 <= F < 1); "
+        "ignored with --dev.",
     ),
     seed: int = typer.Option(0, "--seed", help="Seed of the train/dev shuffle."),
     dev: list[str] = typer.Option(
@@ -55,6 +57,7 @@ def export(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary."),
     stats: str | None = typer.Option(None, "--stats", help="Also write the summary as JSON to this file.", show_default=False),
+    debug: bool = typer.Option(False, "--debug", help=DEBUG_HELP),
 ) -> None:
     """Turn reviewed Prodigy annotations into spaCy training data.
 
@@ -62,46 +65,50 @@ def export(
     data-to-spacy), keeps entities in doc.ents and doc.spans["entities"], claims
     (QUANTITY) in doc.spans["claims"] and doc._.claims with their SPEAKER, and
     splits train/dev by input hash. Spans that cannot be aligned to the tokens
-    are counted, not silently moved.
+    are counted, not silently moved, and their tokens marked missing; a task
+    whose spans cannot be in its text (offsets out of range, not integers …)
+    is reported as `error: WHAT (FILE:LINE)` and skipped.
     """
+    with reported(debug):
+        _export(inputs, output_dir, eval_split, seed, dev, answer, no_merge, claims_from, retokenize, lang,
+                pipeline, quiet, stats)
+
+
+def _export(inputs: list[str], output_dir: Path, eval_split: float, seed: int, dev: list[str], answer: list[str],
+            no_merge: bool, claims_from: str, retokenize: bool, lang: str, pipeline: str | None, quiet: bool,
+            stats: str | None) -> None:
+    import spacy
+
+    from annotator.training.evaluate import load_pipeline
     from annotator.training.export import export as run_export
-    from annotator.io.records import InputFileError
 
     if claims_from not in ("auto", "spans", "claims"):
-        raise typer.BadParameter("must be auto, spans or claims", param_hint="--claims-from")
+        fail(f"must be auto, spans or claims, not {claims_from!r}", "--claims-from")
+    if not 0.0 <= eval_split < 1.0:
+        fail(f"the dev share must be at least 0 and below 1, not {eval_split}", "--eval-split")
+    if output_dir.exists() and not output_dir.is_dir():
+        fail("exists and is not a directory", output_dir)
+    for spec in [*inputs, *dev]:
+        if Path(spec).exists() and same_file(spec, output_dir):
+            fail(f"the output would overwrite the input {spec}", "--output")
+    if stats and any(Path(spec).exists() and same_file(spec, stats) for spec in [*inputs, *dev]):
+        fail(f"the stats file would overwrite the input {stats}", "--stats")
     if pipeline is not None:
-        import spacy
-
-        nlp = spacy.load(pipeline)
+        nlp = load_pipeline(pipeline)
     elif lang == "fa":
         from annotator.pipeline import blank
 
         nlp = blank()
     else:
-        import spacy
+        try:
+            nlp = spacy.blank(lang)
+        except ImportError:
+            fail(f"no such spaCy language: {lang!r}", "--lang")
 
-        nlp = spacy.blank(lang)
-
-    printed = 0
-
-    def on_bad(record) -> None:
-        nonlocal printed
-        if printed < 20:
-            print(f"error: {record}", file=sys.stderr)
-        printed += 1
-
-    try:
-        paths, st, dev_st = run_export(
-            nlp, inputs, output_dir, dev_inputs=dev, eval_split=eval_split, seed=seed, answers=answer,
-            merge=not no_merge, claims_from=claims_from, use_task_tokens=not retokenize, on_bad=on_bad,
-        )
-    except InputFileError as e:
-        for problem in e.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        raise typer.Exit(2)
-    except ValueError as e:
-        print(f"error: {e}", file=sys.stderr)
-        raise typer.Exit(2)
+    paths, st, dev_st = run_export(
+        nlp, inputs, output_dir, dev_inputs=dev, eval_split=eval_split, seed=seed, answers=answer,
+        merge=not no_merge, claims_from=claims_from, use_task_tokens=not retokenize, on_bad=report_bad,
+    )
     from spacy.tokens import DocBin
 
     counts = {name: len(DocBin().from_disk(path)) for name, path in paths.items()}
@@ -127,5 +134,5 @@ def export(
             for u in st.unaligned_examples[:5]:
                 lines.append(f"    {u.get('kind')} {u.get('label')} {u.get('start')}-{u.get('end')}: {u.get('reason')}")
         if st.bad_lines:
-            lines.append(f"  bad lines skipped: {st.bad_lines:,}")
+            lines.append(f"  bad records skipped: {st.bad_lines:,}")
         print("\n".join(lines), file=sys.stderr)

@@ -1,26 +1,32 @@
 """`annotator train`: reviewed annotations in, a trained spaCy pipeline out.
 
 The training itself is spaCy's own `train` (`spacy.cli.train.train`), run on
-a config written from the readable templates in `models/`. Output layout:
+a config written from the readable templates in
+`annotator/training/configs/`. Output layout:
 
     OUTPUT/                 the final pipeline: `spacy.load(OUTPUT)`, Prodigy's `ner.correct`
     OUTPUT/training/        config.cfg (exactly what was trained), corpus/*.spacy,
                             conversion.json, model-best/ and model-last/ from spaCy
+
+Messages, spaCy's training log included, go to stderr.
 """
 from __future__ import annotations
 
 import json
+import sys
 import time
+from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from . import app
+from .errors import DEBUG_HELP, check_labels, fail, report_bad, reported, same_file, split_labels
 
 
-def _labels(value: Optional[str]) -> Optional[list[str]]:
-    return [x.strip() for x in value.split(",") if x.strip()] if value else None
+def say(text: str) -> None:
+    print(text, file=sys.stderr)
 
 
 @app.command()
@@ -28,10 +34,10 @@ def train(
     data: list[Path] = typer.Argument(..., help="Training data: .spacy DocBin, Prodigy db-out .jsonl, gold .jsonl, or IOB/CoNLL .txt (any mix)."),
     output: Path = typer.Option(..., "--output", "-o", help="Directory for the trained pipeline (e.g. models/my-ner)."),
     dev: Optional[list[Path]] = typer.Option(None, "--dev", "-d", help="Development data (any format above). Default: a held-out part of DATA."),
-    dev_fraction: float = typer.Option(0.1, "--dev-fraction", help="Share of DATA held out as dev when --dev is not given."),
+    dev_fraction: float = typer.Option(0.1, "--dev-fraction", help="Share of DATA's inputs held out as dev when --dev is not given (0 < F < 1)."),
     fmt: Optional[str] = typer.Option(None, "--format", "-f", help="Force one input format: docbin, prodigy, gold or iob (default: from each file)."),
     labels: Optional[str] = typer.Option(None, "--labels", "-l", help="Comma-separated labels to keep (default: all labels in the data)."),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Config template (default: models/ner.cfg, or models/ner_spancat.cfg with --spancat)."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Config template (default: the package's ner.cfg, or ner_spancat.cfg with --spancat)."),
     spancat: bool = typer.Option(False, "--spancat", help="Also train a spancat on every span, nested ones included (span group 'sc')."),
     vectors: Optional[Path] = typer.Option(None, "--vectors", help="A spaCy vectors pipeline (spacy init vectors) for [initialize.vectors]."),
     init_tok2vec: Optional[Path] = typer.Option(None, "--init-tok2vec", help="Pretrained tok2vec weights (spacy pretrain) for [initialize.init_tok2vec]."),
@@ -41,34 +47,73 @@ def train(
     max_steps: Optional[int] = typer.Option(None, "--max-steps", help="Shortcut for --set training.max_steps=N."),
     seed: int = typer.Option(0, "--seed", help="Random seed (system.seed and the dev split)."),
     overrides: Optional[list[str]] = typer.Option(None, "--set", help="Config override section.key=value, repeatable (e.g. --set components.tok2vec.model.encode.depth=6)."),
+    debug: bool = typer.Option(False, "--debug", help=DEBUG_HELP),
 ) -> None:
     """Convert the data with our tokenizer, write a spaCy config, train with
     spaCy's `train`, and save the pipeline (trained ner + rules + claims)."""
-    import annotator
-    from annotator.training.convert import (ConversionStats, assemble, default_config_path, parse_overrides,
-                            read_docs, run_spacy_train, split_docs, write_config, write_docbin)
+    with reported(debug):
+        _train(data, output, dev or [], dev_fraction, fmt, split_labels(labels), config, spancat, vectors,
+               init_tok2vec, rules, policy, claims, max_steps, seed, overrides or [])
 
-    if policy not in ("rules", "model"):
-        raise typer.BadParameter("--policy must be 'rules' or 'model'")
-    keep = _labels(labels)
+
+def _train(data: list[Path], output: Path, dev: list[Path], dev_fraction: float, fmt: Optional[str],
+           keep: Optional[list[str]], config: Optional[Path], spancat: bool, vectors: Optional[Path],
+           init_tok2vec: Optional[Path], rules: bool, policy: str, claims: bool, max_steps: Optional[int],
+           seed: int, overrides: list[str]) -> None:
+    import annotator
+    from annotator.training.config import default_config_path, parse_overrides, read_config, write_config
+    from annotator.training.convert import FORMATS, read_docs
+    from annotator.training.docbin import write_docbin
+    from annotator.training.split import split_docs
+    from annotator.training.train import POLICIES, assemble, run_spacy_train
+
+    # Everything that can be checked before any work.
+    if policy not in POLICIES:
+        fail(f"--policy must be one of {', '.join(POLICIES)}, not {policy!r}", "--policy")
+    if fmt is not None and fmt not in FORMATS:
+        fail(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}", "--format")
+    if not 0.0 < dev_fraction < 1.0:
+        fail(f"the dev fraction must be between 0 and 1, not {dev_fraction}", "--dev-fraction")
+    if max_steps is not None and max_steps < 0:
+        fail(f"must be 0 (no limit) or more, not {max_steps}", "--max-steps")
+    settings = parse_overrides(overrides)
+    template = config or default_config_path(spancat)
+    for path, option in [(template, "--config"), (vectors, "--vectors"), (init_tok2vec, "--init-tok2vec")]:
+        if path is not None and not path.exists():
+            fail(f"no such file: {path}", option)
+    read_config(template, settings)  # a malformed template or --set fails now, not after the conversion
+    for path in [*data, *dev]:
+        if not path.is_file():
+            fail("no such file" if not path.exists() else "not a file", path)
+        if same_file(path, output):
+            fail(f"the output would overwrite the input {path}", "--output")
+    if output.exists() and not output.is_dir():
+        fail("exists and is not a directory", output)
+
     nlp = annotator.blank()
-    docs, stats = read_docs(nlp, data, fmt=fmt, labels=keep)
-    typer.echo(f"train data: {stats.summary()}")
+    where = ", ".join(map(str, data))
+    docs, stats = read_docs(nlp, data, fmt=fmt, labels=keep, on_bad=report_bad)
+    dev_docs, dev_stats = read_docs(nlp, dev, fmt=fmt, labels=keep, on_bad=report_bad) if dev else ([], None)
+    check_labels(keep, stats.labels() | (dev_stats.labels() if dev_stats else set()))
+    say(f"train data: {stats.summary()}")
     report: dict = {"train": stats.as_dict()}
-    if dev:
-        dev_stats = ConversionStats()
-        dev_docs, dev_stats = read_docs(nlp, dev, fmt=fmt, labels=keep, stats=dev_stats)
-        typer.echo(f"dev data:   {dev_stats.summary()}")
+    if not docs:
+        fail("no usable documents in the training data", where)
+    if dev_stats is not None:
+        say(f"dev data:   {dev_stats.summary()}")
         report["dev"] = dev_stats.as_dict()
         train_docs = docs
     else:
         train_docs, dev_docs = split_docs(docs, dev_fraction, seed=seed)
-        typer.echo(f"dev data:   {len(dev_docs)} of those docs held out ({dev_fraction:.0%})")
+        say(f"dev data:   {len(dev_docs)} of those docs held out ({dev_fraction:.0%} of the inputs)")
     if not train_docs or not dev_docs:
-        raise typer.BadParameter("need at least one training and one dev document")
-    if stats.misaligned_examples:
-        shown = ", ".join(f"«{t}» {lab}" for t, lab in stats.misaligned_examples[:5])
-        typer.echo(f"  not aligned (tokens marked missing), e.g.: {shown}")
+        fail(f"need at least one training and one dev document (train {len(train_docs)}, dev {len(dev_docs)})", where)
+    if not any(doc.ents for doc in train_docs):
+        fail("no entity in the training documents: nothing to learn", where)
+    examples = [e for e in stats.unaligned_examples if e["kind"] == "span"][:5]
+    if examples:
+        shown = ", ".join(f"«{e.get('text', '')}» {e['label']}" for e in examples)
+        say(f"  not aligned (tokens marked missing), e.g.: {shown}")
 
     work = output / "training"
     corpus = work / "corpus"
@@ -76,7 +121,6 @@ def train(
     dev_path = write_docbin(dev_docs, corpus / "dev.spacy")
     (work / "conversion.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
 
-    settings = parse_overrides(overrides or [])
     settings.update({"paths.train": str(train_path), "paths.dev": str(dev_path), "system.seed": seed})
     if vectors:
         settings["paths.vectors"] = str(vectors)
@@ -85,12 +129,12 @@ def train(
         settings["paths.init_tok2vec"] = str(init_tok2vec)
     if max_steps is not None:
         settings["training.max_steps"] = max_steps
-    template = config or default_config_path(spancat)
     config_path = write_config(template, work / "config.cfg", overrides=settings)
-    typer.echo(f"config: {config_path} (from {template})")
+    say(f"config: {config_path} (from {template})")
 
     start = time.perf_counter()
-    best = run_spacy_train(config_path, work)
+    with redirect_stdout(sys.stderr):  # spaCy's training log is a message, not data
+        best = run_spacy_train(config_path, work)
     elapsed = time.perf_counter() - start
     final = assemble(best, output, rules=rules, policy=policy, claims=claims)
-    typer.echo(f"trained in {elapsed / 60:.1f} min; pipeline {final.pipe_names} saved to {output}")
+    say(f"trained in {elapsed / 60:.1f} min; pipeline {final.pipe_names} saved to {output}")

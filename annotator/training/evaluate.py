@@ -28,13 +28,15 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-import srsly
 from spacy.language import Language
 from spacy.scorer import get_ner_prf
-from spacy.tokens import Doc, DocBin, Span
+from spacy.tokens import Doc
 from spacy.training import Example
 
-from annotator.training import convert as training
+from annotator.training.convert import read_docs
+from annotator.training.errors import DataError
+from annotator.training.stats import ConversionStats
+from annotator.training.tasks import OnBad
 
 CLAIM_FIELDS = ("value", "qualifier", "kind", "unit", "speaker")
 
@@ -71,34 +73,6 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
 # --------------------------------------------------------------- gold input
 
 
-def reference_doc(nlp: Language, text: str, spans: Sequence[tuple[int, int, str]],
-                  optional: Sequence[tuple[int, int]] = ()) -> Doc:
-    """Our tokenization of `text`, split at every span edge inside a token,
-    with `spans` as entities and `optional` ranges as missing annotation."""
-    base = nlp.make_doc(text)
-    cuts = {c for s, e, _ in spans for c in (s, e)} | {c for s, e in optional for c in (s, e)}
-    words: list[str] = []
-    spaces: list[bool] = []
-    for tok in base:
-        start, end = tok.idx, tok.idx + len(tok.text)
-        inner = sorted(c for c in cuts if start < c < end)
-        edges = [start, *inner, end]
-        for i in range(len(edges) - 1):
-            words.append(text[edges[i]:edges[i + 1]])
-            spaces.append(bool(tok.whitespace_) if i == len(edges) - 2 else False)
-    doc = Doc(nlp.vocab, words=words, spaces=spaces)
-    ents = [doc.char_span(s, e, label=lab, alignment_mode="strict") for s, e, lab in spans]
-    ents = training._flat([e for e in ents if e is not None])
-    taken = {i for e in ents for i in range(e.start, e.end)}
-    missing = []
-    for s, e in optional:
-        span = doc.char_span(s, e, alignment_mode="expand")
-        if span is not None and not any(i in taken for i in range(span.start, span.end)):
-            missing.append(span)
-    doc.set_ents(ents, missing=training._flat(missing), default="outside")
-    return doc
-
-
 class GoldDoc:
     """One evaluation document: its text, reference Doc and gold claims."""
 
@@ -109,36 +83,13 @@ class GoldDoc:
         self.id = doc_id
 
 
-def read_gold(nlp: Language, path: str | Path, *, fmt: str | None = None,
-              labels: Iterable[str] | None = None) -> list[GoldDoc]:
-    """Evaluation documents from any training format (see `training`)."""
-    kind = fmt or training.detect_format(path)
-    keep = set(labels) if labels else None
-    out: list[GoldDoc] = []
-    if kind == "gold":
-        for rec in srsly.read_jsonl(path):
-            ents = [e for e in rec.get("entities", []) if keep is None or e["label"] in keep]
-            spans = [(e["start"], e["end"], e["label"]) for e in ents if not e.get("optional")]
-            optional = [(e["start"], e["end"]) for e in ents if e.get("optional")]
-            ref = reference_doc(nlp, rec["text"], spans, optional)
-            out.append(GoldDoc(rec["text"], ref, rec.get("claims"), rec.get("id")))
-    elif kind == "iob":
-        for ref in training.iob_reference_docs(nlp, path):
-            if keep is not None:
-                ref.ents = [e for e in ref.ents if e.label_ in keep]
-            out.append(GoldDoc(ref.text, ref))
-    elif kind == "docbin":
-        for ref in DocBin().from_disk(path).get_docs(nlp.vocab):
-            if keep is not None:
-                ref.set_ents([e for e in ref.ents if e.label_ in keep],
-                             outside=[e for e in ref.ents if e.label_ not in keep], default="unmodified")
-            out.append(GoldDoc(ref.text, ref))
-    elif kind == "prodigy":
-        for ref in training.prodigy_docs(nlp, path, training.ConversionStats(), labels=keep):
-            out.append(GoldDoc(ref.text, ref))
-    else:
-        raise ValueError(f"unknown format {kind!r}")
-    return out
+def read_gold(nlp: Language, path: str | Path, *, fmt: str | None = None, labels: Iterable[str] | None = None,
+              on_bad: OnBad | None = None, stats: ConversionStats | None = None) -> list[GoldDoc]:
+    """Evaluation documents from any data format (`annotator.training.convert`),
+    on reference tokens where every gold span exists. Gold JSONL brings its
+    claims too."""
+    docs, _ = read_docs(nlp, [path], fmt=fmt, labels=labels, reference=True, stats=stats, on_bad=on_bad)
+    return [GoldDoc(doc.text, doc, doc.user_data.get("claims_gold"), doc.user_data.get("id")) for doc in docs]
 
 
 # ------------------------------------------------------------------- scoring
@@ -259,13 +210,22 @@ def evaluate(nlp: Language, gold: Sequence[GoldDoc], *, labels: Iterable[str] | 
             pc = predicted_claims(doc)
             claims_predicted = claims_predicted or pc is not None
             claim_pairs.append((g.claims, pc or []))
+    ents = score_entities(examples, labels)
+    speed = round(words / seconds, 1) if seconds else None
     result: dict[str, Any] = {
+        # spaCy's own keys, as `spacy evaluate --output` writes them
+        "ents_p": ents["p"],
+        "ents_r": ents["r"],
+        "ents_f": ents["f"],
+        "ents_per_type": {label: {k: s[k] for k in "prf"} for label, s in ents["per_type"].items()},
+        "speed": speed,
+        # ours: the counts behind the figures, and claims
         "docs": len(gold),
         "words": words,
         "seconds": round(seconds, 3),
-        "words_per_second": round(words / seconds, 1) if seconds else None,
+        "words_per_second": speed,
         "pipeline": list(nlp.pipe_names),
-        "ents": score_entities(examples, labels),
+        "ents": ents,
     }
     if has_claims:
         result["claims"] = score_claims(claim_pairs)
@@ -274,11 +234,21 @@ def evaluate(nlp: Language, gold: Sequence[GoldDoc], *, labels: Iterable[str] | 
 
 
 def load_pipeline(name: str | Path) -> Language:
-    """A pipeline path, or `annotator` for the default rule pipeline."""
+    """A saved pipeline (directory or installed package), or `annotator`
+    for the default rule pipeline. Raises `DataError` when there is none."""
+    import spacy
+
     import annotator
 
     if str(name) in ("annotator", "rules", "default"):
         return annotator.load()
+    path = Path(name)
+    if path.exists():
+        if not (path / "config.cfg").is_file():
+            raise DataError("not a saved spaCy pipeline (no config.cfg)", path)
+    elif not spacy.util.is_package(str(name)):
+        raise DataError("no such pipeline: neither a directory nor an installed package (or 'annotator' "
+                        "for the rules)", name)
     return annotator.load(name)
 
 

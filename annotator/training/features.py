@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, List, Optional
+from typing import List, Optional
 
 import numpy
 from spacy.ml.featureextractor import FeatureExtractor
