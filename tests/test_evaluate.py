@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 import annotator
 from annotator.training.align import CharSpan, reference_doc
 from annotator.training.evaluate import claim_counts, evaluate, format_table, read_gold, score_claims
-from conftest import SHARED
+from conftest import shared_path
 
 if not Doc.has_extension("claims"):
     Doc.set_extension("claims", default=None)
@@ -159,9 +159,7 @@ def test_claim_figures_match_hand_counts():
 
 
 def test_claims_through_the_pipeline_agree_with_score_py(toy_nlp, tmp_path):
-    score_py = SHARED / "tools" / "score.py"
-    if not score_py.exists():
-        pytest.skip("shared score.py not found")
+    score_py = shared_path("tools", "score.py")
     gold = [{"id": "t", "text": T, "entities": [_at(T, "وزیر نفت", "OFFICIAL")], "claims": CLAIM_GOLD}]
     gold_path = tmp_path / "g.jsonl"
     srsly.write_jsonl(gold_path, gold)
