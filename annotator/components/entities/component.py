@@ -24,7 +24,7 @@ from spacy.util import filter_spans
 from annotator.components.entities.context import Context
 from annotator.components.entities.lexicon import FILES, LABELS, EntityLexicon
 from annotator.components.entities.officials import find_officials
-from annotator.components.entities.organizations import find_orgs, foreign_ministries
+from annotator.components.entities.organizations import find_orgs, foreign_ministries, numbered
 from annotator.components.entities.persons import find_persons
 from annotator.components.entities.sources import find_sources
 from annotator.components.datafiles import DataFilesComponent
@@ -126,6 +126,7 @@ class EntityRules(DataFilesComponent):
         ctx.add_units(lexicon)
         ctx.person_starts = {p.start for p in persons}
         orgs = find_orgs(ctx)
+        orgs += numbered(ctx, lexicon + orgs)
         ctx.add_units(orgs)
         officials = find_officials(ctx)
         sources = find_sources(ctx)

@@ -151,6 +151,8 @@ class EntityLexicon:
         self.conjunction = normalize(grammar.get("conjunction", "و"))
         self.preposition_in = normalize(grammar.get("in", "در"))
         self.parliaments = closed("parliaments")
+        self.title_qualifiers = closed("title_qualifiers")
+        self.ordinal_heads = closed("ordinal_heads")
         self.plural_titles = norms("plural_titles")
         # A surname of the public lists that is also a common word («کار»,
         # «عینی») ends a name after a given name, as any content word does,

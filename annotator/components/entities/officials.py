@@ -71,6 +71,9 @@ def title_end(ctx: Context, start: int, titles: dict[int, int], depth: int) -> i
             if place_end and norm in (lex.conjunction, "،", ",") and _constituency(ctx, start, i):
                 i = end = place_end  # a constituency of several towns: «نماینده مردم آباده، بوانات و خرم‌بید»
                 continue
+            if norm == lex.conjunction and _org_at(ctx, i + 1):
+                i = end = _org_at(ctx, i + 1)  # one title of two bodies: «سخنگوی وزارت بهداشت و ستاد ملی …»
+                continue
             if _last_town_before_parliament(ctx, start, i):
                 end = i + 2  # the last town of it, before «در مجلس», even when no list has it
             elif norm in lex.final_connectors or norm in lex.title_honorifics:
@@ -81,6 +84,9 @@ def title_end(ctx: Context, start: int, titles: dict[int, int], depth: int) -> i
         elif doc[i].norm_ in lex.numbered and i + 1 < len(doc) and doc[i + 1].is_digit and free < MAX_FREE:
             free += 1
             i += 2  # «شهردار منطقه ۲۰ تهران», «رئیس شعبه ۱۱۳ دادگاه …»
+        elif doc[i].norm_ in lex.title_qualifiers and free < MAX_FREE:
+            free += 1
+            i += 1  # «سرمربی سابق استقلال», «وزیر پیشین دفاع»
         elif i in ctx.person_starts or ctx.ends_chain(i) or doc[i].norm_ == lex.conjunction or free >= MAX_FREE:
             break
         else:
@@ -103,6 +109,12 @@ def _last_town_before_parliament(ctx: Context, start: int, i: int) -> bool:
     return (doc[i].norm_ == lex.conjunction and i + 3 < len(doc) and doc[i + 2].norm_ == lex.preposition_in
             and doc[i + 3].norm_ in lex.parliaments and _constituency(ctx, start, i) and ctx.plain_word(i + 1)
             and not lex.nominal.get(doc[i + 1].norm_))
+
+
+def _org_at(ctx: Context, i: int) -> int:
+    """End of an organization or ministry found starting at token i, or 0."""
+    unit = ctx.units.get(i)
+    return unit.end if unit is not None and unit.label_ in ("ORG", "MINISTRY") else 0
 
 
 def _constituency(ctx: Context, start: int, i: int) -> bool:

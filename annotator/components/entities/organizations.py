@@ -11,6 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 from annotator.components.entities.context import MAX_CHAIN, Context
+from annotator.numbers import find_numbers
 
 
 def foreign_ministries(ctx: Context, lexicon: list[Span]) -> list[Span]:
@@ -52,6 +53,24 @@ def find_orgs(ctx: Context) -> list[Span]:
             continue  # «باشگاه‌های کشور», «دانشگاه‌های استان»: all of them, not a name
         found.append(Span(doc, start, end, label="ORG"))
     return found
+
+
+def numbered(ctx: Context, spans: list[Span]) -> list[Span]:
+    """An organization numbered by an ordinal after it: «مجلس دهم»,
+    «کابینه یازدهم» (the ordinal is part of the name)."""
+    doc, lex = ctx.doc, ctx.lex
+    out = []
+    for span in spans:
+        if span.label_ == "ORG" and span.end < len(doc) and doc[span.end - 1].norm_ in lex.ordinal_heads \
+                and _is_ordinal(doc[span.end].text):
+            out.append(Span(doc, span.start, span.end + 1, label="ORG", span_id=span.id))
+    return out
+
+
+def _is_ordinal(text: str) -> bool:
+    found = find_numbers(text, quantities_only=False)
+    return (len(found) == 1 and found[0].kind in ("ordinal", "name") and found[0].end == len(text)
+            and not text[0].isdigit())
 
 
 def chain(ctx: Context, i: int, start: int, anchored: bool = False) -> tuple[int, bool]:

@@ -30,8 +30,10 @@ def find_persons(ctx: Context) -> list[Span]:
         if start < done:
             continue
         if start not in given:
-            # «آقای نجفی»: an honorific then a surname alone.
+            # «آقای نجفی»: an honorific (or several: «حضرت آیت‌الله») then a surname alone.
             j = honorifics[start]
+            while j in honorifics and honorifics[j] > j:
+                j = honorifics[j]
             if j not in given and ctx.surname_like(j) and j + 1 not in given:
                 done = ctx.surname_end(j)
                 found.append(Span(doc, j, done, label="PERSON"))
@@ -102,7 +104,7 @@ def _subject_names(ctx: Context, taken: set[int]) -> list[Span]:
             continue
         first, nxt = doc[i], doc[i + 2]
         if not is_word(first.text) or lex.nominal.get(first.norm_) or ctx.ends_chain(i) \
-                or first.norm_ in lex.plural_titles:  # «وزرای امور مالی، خارجه و دفاع»
+                or first.norm_ in lex.plural_titles or _plural_noun(lex, first.norm_):  # «وزرای امور …», «شاهدان عینی»
             continue
         if any(i in ctx.marked(k) for k in ("TITLES", "TRIGGERS", "PLACES", "HONORIFICS")):
             continue
@@ -119,6 +121,16 @@ def _subject_names(ctx: Context, taken: set[int]) -> list[Span]:
             if j == 0 or not is_word(doc[j - 1].text) or doc[j - 1].norm_ in lex.speech_frame or j - 1 in taken:
                 out.append(Span(doc, j, j + 1, label="PERSON"))
     return out
+
+
+def _plural_noun(lex, norm: str) -> bool:
+    """A plural of a common noun («شاهدان», «کارشناسان»), which hazm lists
+    only in the singular: never the first word of a name."""
+    for suffix in lex.plural_suffixes + ("ان",):
+        stem = norm[: -len(suffix)]
+        if norm.endswith(suffix) and len(stem) >= 2 and "N" in lex.nominal.get(stem, ()):
+            return True
+    return False
 
 
 def _quoted_names(ctx: Context) -> list[Span]:
