@@ -16,7 +16,7 @@ from spacy.language import Language
 
 TOKENIZER: dict[str, Any] = {"@tokenizers": "annotator.PersianTokenizer.v1"}
 LEX_ATTRS: dict[str, Any] = {"@callbacks": "annotator.lex_attrs.v1"}
-COMPONENTS = ("annotator_entities", "annotator_claims", "annotator_attribution")
+COMPONENTS = ("annotator_entities", "annotator_entity_memory", "annotator_claims", "annotator_attribution")
 META = {
     "name": "annotator_fa_news",
     "description": "Rule-based entities (ORG, MINISTRY, OFFICIAL, PERSON) and numeric claims with their "

@@ -29,12 +29,12 @@ def test_saved_pipeline_holds_the_package_data():
     builds from annotator/data/: each component directory holds every data file
     its component reads, byte for byte the package's (rerun the command after
     editing a lexicon)."""
-    from annotator.components import attribution, claims
+    from annotator.components import attribution, claims, memory
     from annotator.components.entities import lexicon
     from annotator.lexicons import DATA_DIR
 
-    expected = {"annotator_entities": lexicon.FILES, "annotator_claims": claims.FILES,
-                "annotator_attribution": attribution.FILES}
+    expected = {"annotator_entities": lexicon.FILES, "annotator_entity_memory": memory.FILES,
+                "annotator_claims": claims.FILES, "annotator_attribution": attribution.FILES}
     for component, names in expected.items():
         held = sorted(p.name for p in (SAVED / component).iterdir())
         assert held == sorted(names), component

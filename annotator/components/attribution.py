@@ -180,12 +180,16 @@ class Attribution(DataFilesComponent):
         """Starts of mentions that name a report's source («به گزارش ایرنا،»)."""
         out: set[int] = set()
         for _, e in markers["SOURCE"]:
-            for m in mentions:
+            for k, m in enumerate(mentions):
                 if m.start >= e:
                     # the source is the first mention after the marker, up to
-                    # the clause's comma («به گزارش خبرنگار اقتصادی ایرنا،»)
+                    # the clause's comma («به گزارش خبرنگار اقتصادی ایرنا،»),
+                    # with its short form in brackets («خبرگزاری فرانسه (AFP)»)
                     if not any(t.text in ("،", ",", ":") for t in doc[e:m.start]):
                         out.add(m.start)
+                        nxt = mentions[k + 1] if k + 1 < len(mentions) else None
+                        if nxt is not None and nxt.start == m.end + 1 and doc[m.end].text == "(":
+                            out.add(nxt.start)
                     break
         return out
 

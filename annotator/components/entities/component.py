@@ -122,8 +122,8 @@ class EntityRules(DataFilesComponent):
         ctx = Context(doc, lex)
         lexicon = lex.lexicon_spans(doc)
         lexicon += foreign_ministries(ctx, lexicon)
-        persons = find_persons(ctx)
         ctx.add_units(lexicon)
+        persons = find_persons(ctx)
         ctx.person_starts = {p.start for p in persons}
         orgs = find_orgs(ctx)
         orgs += numbered(ctx, lexicon + orgs)
