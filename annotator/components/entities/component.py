@@ -24,7 +24,8 @@ from spacy.util import filter_spans
 from annotator.components.entities.context import Context
 from annotator.components.entities.lexicon import FILES, LABELS, EntityLexicon
 from annotator.components.entities.officials import find_officials
-from annotator.components.entities.organizations import find_orgs, foreign_ministries, numbered
+from annotator.components.entities.organizations import (facilities, find_orgs, foreign_ministries, numbered,
+                                                          with_national_place)
 from annotator.components.entities.persons import find_persons
 from annotator.components.entities.sources import find_sources
 from annotator.components.datafiles import DataFilesComponent
@@ -122,10 +123,13 @@ class EntityRules(DataFilesComponent):
         ctx = Context(doc, lex)
         lexicon = lex.lexicon_spans(doc)
         lexicon += foreign_ministries(ctx, lexicon)
+        lexicon += with_national_place(ctx, lexicon)
         ctx.add_units(lexicon)
         persons = find_persons(ctx)
         ctx.person_starts = {p.start for p in persons}
         orgs = find_orgs(ctx)
+        ctx.add_units(orgs)
+        orgs += facilities(ctx)
         orgs += numbered(ctx, lexicon + orgs)
         ctx.add_units(orgs)
         officials = find_officials(ctx)

@@ -50,8 +50,11 @@ WORD_LISTS: dict[str, tuple[str, ...]] = {
     "sports_words": ("sports_words.txt",),
 }
 GRAMMAR_FILE = "entity_words.json"
+# Head nouns that name a facility or company with a place, a name or a
+# number after them («پتروشیمی مارون», «پلیس ۱۱۰»): organizations.py.
+HEAD_FILE = "org_heads.jsonl"
 RARE_WORD = 2000
-FILES = (*PATTERN_FILES, SPORT_PATTERNS, *(name for names in WORD_LISTS.values() for name in names), GRAMMAR_FILE)
+FILES = (*PATTERN_FILES, SPORT_PATTERNS, HEAD_FILE, *(name for names in WORD_LISTS.values() for name in names), GRAMMAR_FILE)
 # Lists matched as (possibly multi-word) phrases rather than single norms.
 PHRASE_LISTS = ("triggers", "titles", "places", "given_names", "honorifics", "agencies", "occupations")
 
@@ -119,6 +122,13 @@ class EntityLexicon:
             if docs:
                 self.markers.add(key.upper(), docs)
         self.markers.add("SOURCE", [make_doc(w) for w in _words(grammar, "source_openers")])
+        self.markers.add("NATIONAL", [make_doc(v) for w in _words(grammar, "national_places") for v in phrase_variants(w)])
+        # Facility heads, keyed by what must follow them («place_or_name», …;
+        # «+alone»: also an ORG with nothing after it).
+        self.heads = PhraseMatcher(nlp.vocab, attr="NORM")
+        for entry in parse_patterns(self.files.get(HEAD_FILE, ""), HEAD_FILE, labels=["ORG_HEAD"]):
+            key = str(entry.get("needs", "place_or_name")) + ("+alone" if entry.get("alone") else "")
+            self.heads.add(key, [make_doc(v) for v in phrase_variants(entry["pattern"])])
         # Ministry domains: the name after «وزارت», also used after «وزیر».
         domains = {p["pattern"].split(" ", 1)[1] for p in self.patterns
                    if p["label"] == "MINISTRY" and isinstance(p["pattern"], str) and " " in p["pattern"]}
@@ -152,6 +162,10 @@ class EntityLexicon:
         self.preposition_in = normalize(grammar.get("in", "در"))
         self.parliaments = closed("parliaments")
         self.title_qualifiers = closed("title_qualifiers")
+        self.deictic_places = closed("deictic_places")
+        self.venues = closed("venues")
+        self.association_heads = closed("association_heads")
+        self.name_prepositions = closed("name_prepositions")
         self.ordinal_heads = closed("ordinal_heads")
         self.plural_titles = norms("plural_titles")
         # A surname of the public lists that is also a common word («کار»,
@@ -217,6 +231,14 @@ class EntityLexicon:
             for i, end in found.items():
                 by_start[i] = max(end, by_start.get(i, 0))
         return markers
+
+    def match_heads(self, doc: Doc) -> dict[int, tuple[int, str]]:
+        """Facility heads: start -> (end, what must follow), longest first."""
+        out: dict[int, tuple[int, str]] = {}
+        for match_id, start, end in self.heads(doc):
+            if start not in out or end > out[start][0]:
+                out[start] = (end, doc.vocab.strings[match_id])
+        return out
 
     def token_patterns(self, make_doc) -> list[dict]:
         """The lexicon as token patterns on NORM, one per spelling variant."""

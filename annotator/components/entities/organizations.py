@@ -11,6 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 from annotator.components.entities.context import MAX_CHAIN, Context
+from annotator.lang.verbs import ends_phrase_before, is_verb
 from annotator.numbers import find_numbers
 
 
@@ -51,8 +52,113 @@ def find_orgs(ctx: Context) -> list[Span]:
             continue
         if plural and end == trig_end + 1 and doc[trig_end].norm_ in lex.final_connectors:
             continue  # «باشگاه‌های کشور», «دانشگاه‌های استان»: all of them, not a name
+        if not plural and doc[start].norm_ in lex.association_heads:
+            end = _runs_to_national(ctx, start, end)
         found.append(Span(doc, start, end, label="ORG"))
     return found
+
+
+def with_national_place(ctx: Context, lexicon: list[Span]) -> list[Span]:
+    """A known organization followed by Iran or a province is one ORG with
+    it («جامعه اسلامی مهندسین ایران», «بهزیستی استان فارس»)."""
+    doc = ctx.doc
+    national = ctx.marked("NATIONAL")
+    out = []
+    for span in lexicon:
+        if span.label_ != "ORG" or span.end >= len(doc):
+            continue
+        at = span.end + 1 if doc[span.end].norm_ in ctx.lex.connectors and span.end + 1 in national else span.end
+        if at in national:
+            out.append(Span(doc, span.start, national[at], label="ORG", span_id=span.id))
+    return out
+
+
+def _runs_to_national(ctx: Context, start: int, end: int) -> int:
+    """The end of an association's long name that runs on, across «از»,
+    «با», «و» and plain words, to Iran or a province («انجمن حمایت از
+    بیماران کلیوی ایران»); `end` if it does not."""
+    doc, lex = ctx.doc, ctx.lex
+    national = ctx.marked("NATIONAL")
+    if any(k in national for k in range(start, end)):
+        return end
+    i = end
+    while i < len(doc) and i - start < MAX_CHAIN:
+        if i in national:
+            return national[i]
+        norm = doc[i].norm_
+        if norm in lex.name_prepositions or norm == lex.conjunction or norm in lex.connectors:
+            i += 1
+            continue
+        if i in ctx.person_starts or any(i in ctx.marked(k) for k in ("TITLES", "TRIGGERS")) or not ctx.plain_word(i):
+            return end
+        i += 1
+    return end
+
+
+def facilities(ctx: Context) -> list[Span]:
+    """A facility or company named by a head noun and a place, a name or a
+    number («پتروشیمی مارون», «پالایشگاه نفت آبادان», «گمرک بازرگان», «شرکت
+    آب منطقه‌ای خوزستان», «اورژانس ۱۱۵»). A head alone is an industry or a
+    kind of place («صنعت پتروشیمی», «به زندان محکوم شد»), not an ORG, unless
+    it names one body on its own («بهزیستی»)."""
+    doc, lex = ctx.doc, ctx.lex
+    found: list[Span] = []
+    covered = {k for s in ctx.units.values() for k in range(s.start, s.end)}
+    for start, (head_end, needs) in sorted(lex.match_heads(doc).items()):
+        before = doc[start - 1].norm_ if start > 0 else ""
+        if start in covered or before in lex.demonstratives or before in lex.venues or (start > 0 and doc[start - 1].like_num):
+            continue
+        if doc[head_end - 1].norm_.endswith(lex.plural_suffixes):
+            continue  # «پتروشیمی‌ها»: the industry
+        end = _facility_end(ctx, head_end, needs.split("+")[0])
+        if not end and needs.endswith("+alone") and _noun_phrase_ends(ctx, head_end):
+            end = head_end  # «بهزیستی اعلام کرد», not «نظام پزشکی کشورها»
+        if end:
+            found.append(Span(doc, start, end, label="ORG"))
+    return found
+
+
+def _facility_end(ctx: Context, i: int, needs: str) -> int:
+    """End of what names the facility after its head at token i, or 0: a
+    place (after a connector or one or two type words: «پالایشگاه نفت
+    آبادان»), a name of up to three words no lexicon knows as a common word,
+    or a number."""
+    doc, lex = ctx.doc, ctx.lex
+    places = ctx.marked("PLACES")
+    if i >= len(doc):
+        return 0
+    if "number" in needs and doc[i].is_digit:
+        return i + 1
+    if "place" in needs or needs == "any":
+        for k in (i, i + 1, i + 2):
+            if k < len(doc) and (k == i or not ctx.ends_chain(k - 1)):
+                at = ctx.place_after_connector(k) or k
+                if at in places and doc[at].norm_ not in lex.deictic_places:
+                    return places[at]
+    if "name" in needs or needs == "any":
+        end = i
+        while end < len(doc) and end - i < 3 and _name_word(ctx, end):
+            end += 1
+        return end if end > i else 0
+    return 0
+
+
+def _noun_phrase_ends(ctx: Context, k: int) -> bool:
+    """Whether the noun phrase ends before token k: the end, punctuation, a
+    verb (or the nominal part of one), a conjunction or preposition."""
+    doc = ctx.doc
+    if k >= len(doc) or doc[k].is_punct or doc[k].is_space:
+        return True
+    norm = doc[k].norm_
+    return (norm == ctx.lex.conjunction or "P" in ctx.lex.nominal.get(norm, ()) or is_verb(norm)
+            or ends_phrase_before(norm, *ctx.next_norms(k)))
+
+
+def _name_word(ctx: Context, k: int) -> bool:
+    """A word of a proper name: a plain word hazm does not know as a common
+    word (or saw rarely), not a place."""
+    norm = ctx.doc[k].norm_
+    return ctx.plain_word(k) and (not ctx.lex.nominal.get(norm) or ctx.lex.rare(norm))
 
 
 def numbered(ctx: Context, spans: list[Span]) -> list[Span]:
