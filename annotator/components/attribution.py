@@ -16,7 +16,7 @@ A claim with none of these keeps `speaker: null`. The speaker is written as
 the mention that names it: `{"start", "end", "text", "label"}`.
 """
 import json
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Union
 
@@ -35,6 +35,7 @@ FILES = ("reporting_verbs.jsonl", "attribution_words.json")
 _SPEAKER_LABELS = ("PERSON", "OFFICIAL", "ORG", "MINISTRY")
 # Mentions that, opening a sentence, make its subject the one «وی» refers to.
 _SUBJECT_LABELS = ("PERSON", "OFFICIAL")
+_SOURCE_REACH = 12  # tokens between «به گزارش» and the source it names
 
 
 @Language.factory(
@@ -97,15 +98,22 @@ class Attribution(DataFilesComponent):
             return doc
         ensure_sentences(doc)
         markers = self._markers(doc)
+        in_entity = bytearray(len(doc))
+        for e in doc.ents:
+            in_entity[e.start:e.end] = b"\x01" * len(e)
         mentions = [e for e in doc.ents if e.label_ in _SPEAKER_LABELS]
-        mentions += [Span(doc, s, e, label="ANAPHOR") for s, e in markers["ANAPHOR"]
-                     if not any(m.start <= s < m.end for m in doc.ents)]
+        mentions += [Span(doc, s, e, label="ANAPHOR") for s, e in markers["ANAPHOR"] if not in_entity[s]]
         mentions.sort(key=lambda m: m.start)
         sources = self._source_mentions(doc, markers, mentions)
+        # Each marker list with its starts, for finding a sentence's markers by bisection.
+        report = (markers["REPORT"], [s for s, _ in markers["REPORT"]])
+        according_to = (markers["ACCORDING_TO"], [s for s, _ in markers["ACCORDING_TO"]])
 
+        sent_starts = [s.start for s in doc.sents]
         by_sentence: dict[int, list[dict]] = {}
         for claim in claims:
-            by_sentence.setdefault(doc[claim["token_start"]].sent.start, []).append(claim)
+            at = sent_starts[bisect_right(sent_starts, claim["token_start"]) - 1]
+            by_sentence.setdefault(at, []).append(claim)
 
         mention_starts = [m.start for m in mentions]
         last: Optional[Span] = None  # the last named speaker
@@ -119,8 +127,8 @@ class Attribution(DataFilesComponent):
                 headline_now = None
             in_sent = [m for m in mentions[bisect_left(mention_starts, sent.start):bisect_left(mention_starts, sent.end)]
                        if m.start not in sources]
-            verbs = _within(markers["REPORT"], sent)
-            according = _within(markers["ACCORDING_TO"], sent)
+            verbs = _within(*report, sent)
+            according = _within(*according_to, sent)
             first, final = _first_word(sent), _last_word(sent)
 
             # A sentence that is only «TITLE:» speaks for the paragraph after it.
@@ -179,18 +187,20 @@ class Attribution(DataFilesComponent):
     def _source_mentions(doc: Doc, markers: dict, mentions: list[Span]) -> set[int]:
         """Starts of mentions that name a report's source («به گزارش ایرنا،»)."""
         out: set[int] = set()
+        starts = [m.start for m in mentions]
         for _, e in markers["SOURCE"]:
-            for k, m in enumerate(mentions):
-                if m.start >= e:
-                    # the source is the first mention after the marker, up to
-                    # the clause's comma («به گزارش خبرنگار اقتصادی ایرنا،»),
-                    # with its short form in brackets («خبرگزاری فرانسه (AFP)»)
-                    if not any(t.text in ("،", ",", ":") for t in doc[e:m.start]):
-                        out.add(m.start)
-                        nxt = mentions[k + 1] if k + 1 < len(mentions) else None
-                        if nxt is not None and nxt.start == m.end + 1 and doc[m.end].text == "(":
-                            out.add(nxt.start)
-                    break
+            k = bisect_left(starts, e)
+            if k == len(mentions) or mentions[k].start - e > _SOURCE_REACH:
+                continue
+            m = mentions[k]
+            # the source is the first mention after the marker, up to the
+            # clause's comma («به گزارش خبرنگار اقتصادی ایرنا،»), with its
+            # short form in brackets («خبرگزاری فرانسه (AFP)»)
+            if not any(t.text in ("،", ",", ":") for t in doc[e:m.start]):
+                out.add(m.start)
+                nxt = mentions[k + 1] if k + 1 < len(mentions) else None
+                if nxt is not None and nxt.start == m.end + 1 and doc[m.end].text == "(":
+                    out.add(nxt.start)
         return out
 
     def _subject(self, doc: Doc, sent: Span, verb: tuple[int, int], in_sent: list[Span]) -> Optional[Span]:
@@ -260,9 +270,9 @@ def _mention(span: Span) -> dict:
     return {"start": span.start_char, "end": span.end_char, "text": span.text, "label": span.label_}
 
 
-def _within(matches: list[tuple[int, int]], sent: Span) -> list[tuple[int, int]]:
-    """The (sorted) marker matches that start inside a sentence."""
-    starts = [s for s, _ in matches]
+def _within(matches: list[tuple[int, int]], starts: list[int], sent: Span) -> list[tuple[int, int]]:
+    """The (sorted) marker matches that start inside a sentence (`starts`:
+    the matches' starts)."""
     return matches[bisect_left(starts, sent.start):bisect_left(starts, sent.end)]
 
 

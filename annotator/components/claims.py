@@ -11,6 +11,7 @@ Claims are stored as plain dicts in the output contract's shape on
 tasks), and as spans labelled `QUANTITY` in `doc.spans[spans_key]`.
 """
 import json
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Union
 
@@ -120,18 +121,22 @@ class Claims(DataFilesComponent):
             qualifiers = self._ending_at(doc, lex.qualifier_matcher)
             self._qualifier_starts = {start for start, _ in qualifiers.values()}
             units = self._starting_at(doc, lex.unit_matcher)
-            taken = [(e.start_char, e.end_char) for e in doc.ents]
+            offsets = _Offsets(doc)
+            ents = sorted((e.start_char, e.end_char) for e in doc.ents)
+            ent_starts = [s for s, _ in ents]
             for k, m in enumerate(matches):
-                if any(s < m.end and m.start < e for s, e in taken):
+                j = bisect_left(ent_starts, m.end) - 1  # the last entity starting before the number ends
+                if j >= 0 and ents[j][1] > m.start:
                     continue  # a number inside a name («شورای ۵+۱»)
                 if "/" in (text[m.start - 1:m.start], text[m.end:m.end + 1]) or (
                     text[m.start - 2:m.start] == "/ " and text[m.start - 3:m.start - 2].isdigit()
                 ):
                     continue  # a code or a date written apart («انتهای پیام/۱۰۸۳/ن», «۴/ ۱۲/ ۱۳۹۲»)
-                number = doc.char_span(m.start, m.end, alignment_mode="expand")
+                number = offsets.span(m.start, m.end)
                 if number is None or _score(doc, number, lex.score_words):
                     continue
-                claim = self._claim(doc, m, number, qualifiers, units, matches[k + 1] if k + 1 < len(matches) else None)
+                nxt = matches[k + 1] if k + 1 < len(matches) else None
+                claim = self._claim(doc, m, number, qualifiers, units, offsets.span(nxt.start, nxt.end) if nxt else None)
                 if claim is None:
                     continue
                 span = Span(doc, claim.pop("_start"), claim.pop("_end"), label="QUANTITY")
@@ -144,7 +149,9 @@ class Claims(DataFilesComponent):
 
     # ------------------------------------------------------------------ parts
 
-    def _claim(self, doc: Doc, m, number: Span, qualifiers: dict, units: dict, nxt) -> dict | None:
+    def _claim(self, doc: Doc, m, number: Span, qualifiers: dict, units: dict, nxt: Optional[Span]) -> dict | None:
+        """The claim of number match `m` (its tokens: `number`; `nxt`: the
+        next number's tokens, whose unit may be this one's too)."""
         start, end = number.start, number.end
         qualifier = "range" if m.low is not None else "exact"
         if start in qualifiers:
@@ -161,7 +168,7 @@ class Claims(DataFilesComponent):
             if found is None and nxt is not None:
                 # «از ۳۹۵ به ۶۸۷ هزار تومان»: the unit after the second number
                 # is the first one's too.
-                after = doc.char_span(nxt.start, nxt.end, alignment_mode="expand")
+                after = nxt
                 if after is not None and after.start == end + 1 and doc[end].norm_ in self._lexicon().change_words:
                     shared = self._unit(doc, after.end, units)
                     if shared is not None and shared[1] != "count":
@@ -264,6 +271,22 @@ class Claims(DataFilesComponent):
             if start not in out or end > out[start][0]:
                 out[start] = (end, self.nlp.vocab.strings[match_id])
         return out
+
+class _Offsets:
+    """Character offsets to token spans, by bisection: `Doc.char_span` looks
+    the tokens up one by one, which makes a long document quadratic."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.starts = [t.idx for t in doc]
+        self.ends = [t.idx + len(t) for t in doc]
+
+    def span(self, start: int, end: int) -> Optional[Span]:
+        """The tokens overlapping [start, end), as `char_span(..., "expand")`."""
+        first = bisect_right(self.ends, start)
+        last = bisect_left(self.starts, end) - 1
+        return self.doc[first:last + 1] if first <= last else None
+
 
 def _contract(span: Span, claim: dict) -> dict:
     """A claim in the output contract's shape (speaker filled in later)."""

@@ -144,8 +144,7 @@ class EntityMemory(DataFilesComponent):
                 if start < k and self._short(doc, start, k, lex):
                     forms.append(tuple(norms[start:k]))
                     self._claim(doc, start, k, "ORG", taken, out)
-        for form in set(forms):
-            self._later(doc, norms, form, "ORG", taken, out)
+        self._later(doc, norms, set(forms), "ORG", taken, out)
         return out
 
     def _name_parts(self, doc: Doc, ents: list[Span], norms: list[int], taken: bytearray,
@@ -184,11 +183,18 @@ class EntityMemory(DataFilesComponent):
         return out
 
     @staticmethod
-    def _later(doc: Doc, norms: list[int], form: tuple[int, ...], label: str, taken: bytearray, out: list[Span]) -> None:
-        n = len(form)
-        for i in range(len(norms) - n + 1):
-            if tuple(norms[i:i + n]) == form and not any(taken[i:i + n]):
-                EntityMemory._claim(doc, i, i + n, label, taken, out)
+    def _later(doc: Doc, norms: list[int], forms: set[tuple[int, ...]], label: str, taken: bytearray,
+               out: list[Span]) -> None:
+        """Every free occurrence of the given norm sequences (one pass)."""
+        by_first: dict[int, list[tuple[int, ...]]] = {}
+        for form in sorted(forms, key=len, reverse=True):
+            by_first.setdefault(form[0], []).append(form)
+        for i in [k for k, h in enumerate(norms) if h in by_first]:
+            for form in by_first[norms[i]]:
+                n = len(form)
+                if tuple(norms[i:i + n]) == form and not any(taken[i:i + n]):
+                    EntityMemory._claim(doc, i, i + n, label, taken, out)
+                    break
 
     @staticmethod
     def _close(doc: Doc, i: int, lex: MemoryLexicon) -> int:
