@@ -5,7 +5,7 @@ scorer (`../shared/tools/score.py`): the table in the README.
 
 Sets: `seed` (the shared seed article), `heldout` (12 articles written for
 the project, blind to the rules), `fars` (40 Fars News articles), `irnews-dev`
-(32 ir-news articles used for development), `blind` (38 ir-news articles never
+(77 ir-news articles used for development), `blind` (38 ir-news articles never
 used to choose a rule: read only its aggregate figures).
 """
 from __future__ import annotations

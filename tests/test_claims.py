@@ -115,3 +115,21 @@ def test_speaker(nlp, case, claim):
 
 def test_speaker_cases_are_many():
     assert len({c["text"] for c, _ in SPEAKERS}) >= 30
+
+
+@pytest.mark.parametrize("text,claims", [
+    # names that contain a number are not claims (#12)
+    ("1972 بیمار جدید مبتلا به کووید19 در کشور شناسایی شد.", ["1972 بیمار"]),
+    ("بیماری کووید-۱۹ در ۲۰ کشور شیوع یافت.", ["۲۰ کشور"]),
+    ("خودروی پژو ۲۰۶ به ۳۰۰ میلیون تومان رسید.", ["۳۰۰ میلیون تومان"]),
+    ("هواپیمای ایرباس ۳۲۰ در فرودگاه فرود آمد.", []),
+    ("مشکلات بوئینگ ۷۳۷ مکس ادامه دارد.", []),
+    ("مذاکرات در چارچوب ۱+۵ ادامه دارد.", []),
+    ("فیلم سینمایی «دو روی سکه» اکران شد و ۳ میلیارد تومان فروخت.", ["۳ میلیارد تومان"]),
+    # coordinated dates are not claims (#12)
+    ("مسابقات روزهای ۱۲ و ۱۳ آبان برگزار می‌شود.", []),
+    ("نمایشگاه از ۱۲ تا ۱۴ مهرماه برپاست.", []),
+    ("جلسه روز ۲۰ ژوئن برگزار شد.", []),
+])
+def test_numbers_that_are_not_claims(nlp, text, claims):
+    assert [c["text"] for c in nlp(text)._.claims] == claims

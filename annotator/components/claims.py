@@ -34,6 +34,7 @@ UNIT_KINDS = ("money", "measure", "percent")
 NOT_CLAIM_UNITS = ("duration", "date")
 FILES = ("qualifiers.jsonl", "units.jsonl", "unit_stops.txt", "people_context.txt", "claims_words.json")
 MAX_UNIT_WORDS = 4
+TITLE_WORDS = 6  # words a quoted title may hold around a number
 
 if not Doc.has_extension("claims"):
     Doc.set_extension("claims", default=None)
@@ -88,6 +89,7 @@ class ClaimsLexicon:
         self.change_words = frozenset(closed("change_words"))
         self.superlative_suffixes = tuple(closed("superlative_suffixes"))
         self.percent_words = tuple(closed("percent_words"))
+        self.work_titles = frozenset(_norms(make_doc, closed("work_titles")))
 
 
 class Claims(DataFilesComponent):
@@ -132,8 +134,10 @@ class Claims(DataFilesComponent):
                     text[m.start - 2:m.start] == "/ " and text[m.start - 3:m.start - 2].isdigit()
                 ):
                     continue  # a code or a date written apart («انتهای پیام/۱۰۸۳/ن», «۴/ ۱۲/ ۱۳۹۲»)
+                if "+" in (text[m.start - 1:m.start], text[m.end:m.end + 1]):
+                    continue  # a name: «گروه ۵+۱», «۱+۵»
                 number = offsets.span(m.start, m.end)
-                if number is None or _score(doc, number, lex.score_words):
+                if number is None or _score(doc, number, lex.score_words) or _in_title(doc, number, lex.work_titles):
                     continue
                 nxt = matches[k + 1] if k + 1 < len(matches) else None
                 claim = self._claim(doc, m, number, qualifiers, units, offsets.span(nxt.start, nxt.end) if nxt else None)
@@ -306,6 +310,20 @@ def _score(doc: Doc, number: Span, words: frozenset[str]) -> bool:
     after = number.end + 1 < len(doc) and doc[number.end].norm_ in words and doc[number.end + 1].like_num
     before = number.start >= 2 and doc[number.start - 1].norm_ in words and doc[number.start - 2].like_num
     return after or before
+
+
+def _in_title(doc: Doc, number: Span, works: frozenset[str]) -> bool:
+    """A number inside the quoted title of a work: «فیلم «دو روی سکه»»,
+    «خوب بد جلف ۲» (up to six words between «…», after a word of works)."""
+    start = number.start
+    while start > 0 and number.start - start < TITLE_WORDS and doc[start - 1].text != "«":
+        start -= 1
+    if start == 0 or doc[start - 1].text != "«" or start < 2:
+        return False
+    before = doc[start - 2]
+    if before.norm_ not in works and not (start >= 3 and doc[start - 3].norm_ in works):
+        return False
+    return any(t.text == "»" for t in doc[number.end:number.end + TITLE_WORDS])
 
 
 def _year_like(m) -> bool:

@@ -10,9 +10,23 @@ import re
 from functools import lru_cache
 from typing import Iterable
 
+from annotator.lang.normalize import fold
 from annotator.lexicons import read_json
 
-DATA: dict = read_json("numbers.json")
+def _folded(value):
+    """Every word of the tables in the matching form of the text they are
+    looked up in: letter variants folded by the one character table
+    («ژوئن» -> «ژوین», as the text is folded before matching)."""
+    if isinstance(value, str):
+        return fold(value)
+    if isinstance(value, list):
+        return [_folded(v) for v in value]
+    if isinstance(value, dict):
+        return {_folded(k): _folded(v) for k, v in value.items()}
+    return value
+
+
+DATA: dict = {k: (v if k == "char_map" or k.startswith("_") else _folded(v)) for k, v in read_json("numbers.json").items()}
 
 _DIACRITICS = re.compile("[\u064B-\u065F\u0670]")
 
