@@ -16,10 +16,10 @@ import time
 from pathlib import Path
 
 import pytest
-from spacy.language import Language
 
-from annotator.jobs import local as ann
-from annotator.jobs.local import Settings, run_job
+from annotator.jobs import Settings, run_job
+from annotator.jobs import worker as ann
+from annotator.jobs.output import Output
 from annotator.io.prodigy import input_hash
 from annotator.io.records import (
     EMPTY_TEXT,
@@ -38,6 +38,7 @@ from annotator.io.records import (
     resolve_inputs,
 )
 from conftest import ROOT
+from job_helpers import save_failing_pipeline
 
 SAMPLE = ROOT / "corpora" / "sample.jsonl"
 PY = sys.executable
@@ -358,23 +359,8 @@ def test_usage_errors(tmp_path):
     assert proc.returncode == 2
 
 
-@Language.factory("test_fails_on_marker")
-def _make_failing(nlp, name):
-    def fail(doc):
-        if "BOOM" in doc.text:
-            raise RuntimeError("component bug")
-        return doc
-
-    return fail
-
-
 def test_a_failing_document_is_isolated(tmp_path):
-    import annotator
-
-    nlp = annotator.load()
-    nlp.add_pipe("test_fails_on_marker")
-    pipeline = tmp_path / "pipeline"
-    nlp.to_disk(pipeline)
+    pipeline = save_failing_pipeline(tmp_path / "pipeline")
     src = write_jsonl(tmp_path / "in.jsonl", [{"text": GOOD + " ۱"}, {"text": GOOD + " BOOM"}, {"text": GOOD + " ۳"}])
     out = tmp_path / "out.jsonl"
     assert job([src], out, pipeline=str(pipeline), batch_size=10) == 0
@@ -446,7 +432,7 @@ def test_resume_with_other_settings_is_refused(tmp_path):
 def test_two_jobs_cannot_write_one_output(tmp_path, capsys):
     src = write_jsonl(tmp_path / "in.jsonl", paragraph_docs(3))
     out = tmp_path / "out.jsonl"
-    running = ann.Output(out, Settings(), resume=False)  # holds the output, as a running job does
+    running = Output(out, Settings(), resume=False)  # holds the output, as a running job does
     try:
         assert job([src], out) == 2
         assert job([src], out, resume=True) == 2

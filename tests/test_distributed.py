@@ -21,18 +21,25 @@ from pathlib import Path
 
 import pytest
 
-from annotator.jobs.local import Settings, run_job
-from annotator.jobs.dask import (
-    TEST_HOOKS_ENV,
-    ShardFiles,
-    plan_shards,
-    run_dask_job,
-)
 from annotator.io.records import BadRecord, Record, read_range, read_records, resolve_inputs
+from annotator.jobs import Settings, run_job
+from annotator.jobs.dask import DaskEngine
+from annotator.jobs.shard_task import annotate_shard
+from annotator.jobs.shards import ShardFiles, plan_shards, shard_key
 from conftest import ROOT
-from test_annotate import GOOD, _alive, _children, bad_input_file, lines_of, paragraph_docs, write_jsonl
+from job_helpers import ShardTask
+from test_annotate import (
+    GOOD,
+    _alive,
+    _children,
+    bad_input_file,
+    lines_of,
+    paragraph_docs,
+    write_jsonl,
+)
 
 SAMPLE = ROOT / "corpora" / "sample.jsonl"
+TESTS = Path(__file__).resolve().parent
 PY = sys.executable
 
 
@@ -43,16 +50,18 @@ def local(inputs, output, **kw) -> int:
 
 
 def dask_job(cluster, inputs, output, **kw) -> int:
-    settings = Settings(**{k: kw.pop(k) for k in list(kw) if k in Settings.__dataclass_fields__})
-    kw.setdefault("quiet", True)
-    kw.setdefault("scheduler", cluster.scheduler_address)
-    return run_dask_job([str(i) for i in inputs], str(output), settings, **kw)
+    """A job on the module's cluster (`scheduler=None`: on a LocalCluster of
+    its own); `shard_lines` and `task` go to the engine."""
+    engine = {k: kw.pop(k) for k in ("scheduler", "shard_lines", "task") if k in kw}
+    engine.setdefault("scheduler", cluster.scheduler_address)
+    return local(inputs, output, engine=DaskEngine(**engine), **kw)
 
 
 def errors_of(path: Path) -> list[dict]:
+    """The errors file's records, in its order (input order)."""
     if not path.exists():
         return []
-    return sorted((json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()), key=lambda e: (e["file"], e["line"]))
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
 
 
 COMPARED = ("documents_read", "documents_written", "words", "duplicates_skipped", "already_done", "errors",
@@ -161,13 +170,14 @@ def test_without_dask_the_error_says_how_to_install(tmp_path):
 
 def test_same_output_errors_and_summary_as_the_local_engine(cluster, mixed_inputs, tmp_path, monkeypatch):
     inputs, ref = mixed_inputs
-    # The client never loads a pipeline: only the workers do.
-    import annotator.jobs.local
+    # The client never loads a pipeline nor annotates: only the workers do.
+    import annotator.jobs.worker
 
-    def no_pipeline(path):
-        raise AssertionError("the client loaded a pipeline")
+    def not_here(*args):
+        raise AssertionError("the client loaded a pipeline or annotated")
 
-    monkeypatch.setattr(annotator.jobs.local, "_pipeline", no_pipeline)
+    monkeypatch.setattr(annotator.jobs.worker, "load_pipeline", not_here)
+    monkeypatch.setattr(annotator.jobs.worker.Annotator, "__call__", not_here)
     for shard_lines in (3, 1000):
         out = tmp_path / f"out-{shard_lines}.jsonl"
         stats = tmp_path / "stats.json"
@@ -244,7 +254,7 @@ def test_a_killed_worker_loses_nothing_and_writes_nothing_twice(cluster, tmp_pat
     assert local([src], ref) == 0
     marker = tmp_path / "slow.pid"
     failed = tmp_path / "failed-once"
-    hooks = {"slow_shard": 2, "slow_seconds": 120, "marker": str(marker), "fail_shard": 5, "fail_marker": str(failed)}
+    task = ShardTask(slow_shard=2, slow_seconds=120, marker=str(marker), fail_shard=5, fail_marker=str(failed))
     killed: list[int] = []
 
     def kill_the_slow_worker() -> None:
@@ -260,7 +270,7 @@ def test_a_killed_worker_loses_nothing_and_writes_nothing_twice(cluster, tmp_pat
     out = tmp_path / "out.jsonl"
     stats = tmp_path / "stats.json"
     start = time.monotonic()
-    assert dask_job(cluster, [src], out, shard_lines=4, batch_size=2, test_hooks=hooks, stats=str(stats)) == 0
+    assert dask_job(cluster, [src], out, shard_lines=4, batch_size=2, task=task, stats=str(stats)) == 0
     killer.join(5)
     assert killed and time.monotonic() - start < 60  # the slow shard was redone elsewhere, not waited for
     assert failed.exists()  # shard 5 failed once, and was retried
@@ -270,21 +280,18 @@ def test_a_killed_worker_loses_nothing_and_writes_nothing_twice(cluster, tmp_pat
     # (A shard whose result the killed worker still held is run again by
     # Dask: that rerun finds the shard complete on disk.)
     assert s["documents_written"] == len(docs) and s["shards"]["computed"] == 10
-    # Each worker process loaded the pipeline once, however many shards it annotated.
+    # Each worker process loaded the pipeline once, however many shards it
+    # annotated. (The worker started in place of the killed one may have had none.)
     from dask.distributed import Client
 
-    def loads() -> tuple[int, int, int]:
-        import annotator.jobs.local
-        import annotator.jobs.dask
-
-        settings = annotator.jobs.dask.LOADS
-        return len(settings), len(set(settings)), len(annotator.jobs.local._PIPELINES)
+    from annotator.jobs.worker import pipelines_loaded
 
     with Client(cluster, set_as_default=False) as client:
-        per_worker = client.run(loads)
+        per_worker = client.run(pipelines_loaded)
     assert per_worker
-    for n_settings, n_distinct, n_pipelines in per_worker.values():
-        assert n_settings == n_distinct and n_pipelines == 1
+    assert any(None in loaded for loaded in per_worker.values())
+    for loaded in per_worker.values():
+        assert len(loaded) == len(set(loaded))
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")
@@ -299,10 +306,10 @@ def test_interrupted_client_then_resume(cluster, tmp_path, sig):
     assert local([src], ref) == 0
     out = tmp_path / "out.jsonl"
     shards_dir = tmp_path / "out.jsonl.shards"
-    args = [str(src), "-o", str(out), "--engine", "dask", "--shard-lines", "5", "--batch-size", "2", "--quiet"]
+    # `annotate --engine dask --shard-lines 5 --batch-size 2 --quiet`, each shard 0.4 s slower
+    args = [str(src), str(out), "--shard-lines", "5", "--batch-size", "2"]
     args += ["--n-process", "2"] if sig == signal.SIGKILL else ["--scheduler", cluster.scheduler_address]
-    env = dict(os.environ, **{TEST_HOOKS_ENV: json.dumps({"delay": 0.4})})
-    proc = subprocess.Popen([PY, "-m", "annotator", "annotate", *args], stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen([PY, str(TESTS / "job_helpers.py"), "0.4", *args], stderr=subprocess.PIPE)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and proc.poll() is None:
         if len(list(shards_dir.glob("*.index.json"))) >= 3:
@@ -368,8 +375,6 @@ def test_resume_after_an_interrupted_merge(cluster, tmp_path, monkeypatch):
     # Rebuild the state of a merge cut mid-line: shards complete, .part partial.
     shards_dir = tmp_path / "out.jsonl.shards"
     settings = Settings()
-    from annotator.jobs.dask import annotate_shard, shard_key
-
     sources = resolve_inputs([str(src)])
     shards = plan_shards(sources, 6, lines=False)
     shards_dir.mkdir()
@@ -393,8 +398,6 @@ def test_a_shard_task_run_twice_writes_its_shard_once(tmp_path):
     """What Dask does to a task whose worker died: run it again. A rerun
     after the shard is complete returns at once; a rerun after a killed
     attempt (its temporary file left behind) writes the same shard."""
-    from annotator.jobs.dask import annotate_shard, shard_key
-
     src = write_jsonl(tmp_path / "in.jsonl", paragraph_docs(6))
     settings = Settings()
     (shard,) = plan_shards(resolve_inputs([str(src)]), 10, lines=False)

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import annotator
 from annotator.cli import app
-from annotator.jobs.local import Settings, run_job
+from annotator.jobs import Settings, run_job
 from annotator.training.export import (
     export,
     read_docbin,
