@@ -21,18 +21,19 @@ from pathlib import Path
 
 import pytest
 
-from annotator.io.records import BadRecord, Record, read_range, read_records, resolve_inputs
+from annotator.io.records import READ_ERROR, BadRecord, Record, read_range, read_records, resolve_inputs
 from annotator.jobs import Settings, run_job
 from annotator.jobs.dask import DaskEngine
 from annotator.jobs.shard_task import annotate_shard
 from annotator.jobs.shards import ShardFiles, plan_shards, shard_key
 from conftest import ROOT
-from job_helpers import ShardTask
+from job_helpers import ShardTask, register_failing_component, save_failing_pipeline
 from test_annotate import (
     GOOD,
     _alive,
     _children,
     bad_input_file,
+    cut_gzip,
     lines_of,
     paragraph_docs,
     write_jsonl,
@@ -245,6 +246,63 @@ def test_usage_errors(cluster, tmp_path):
 
 
 # ---------------------------------------------------------------- failures
+
+
+def test_a_scheduler_address_that_is_not_one_is_a_usage_error(tmp_path):
+    proc = subprocess.run(
+        [PY, "-m", "annotator", "annotate", str(SAMPLE), "-o", str(tmp_path / "o.jsonl"), "--engine", "dask",
+         "--scheduler", "notaurl"], capture_output=True, timeout=120,
+    )
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, err
+    assert err.startswith("error: ") and "notaurl" in err and "Traceback" not in err
+    assert not (tmp_path / "o.jsonl.part").exists()
+
+
+def test_bad_records_in_the_same_order_as_the_local_engine(cluster, tmp_path):
+    """Bad records read and documents the pipeline failed on: the errors
+    files of both engines are the same, in input order."""
+    from dask.distributed import Client
+
+    pipeline = save_failing_pipeline(tmp_path / "pipeline")
+    with Client(cluster, set_as_default=False) as client:
+        client.run(register_failing_component)  # for the workers to load the pipeline
+    docs = paragraph_docs(14)
+    rows = [json.dumps(d, ensure_ascii=False) for d in docs]
+    for i in (1, 4, 9):
+        rows[i] = rows[i].replace('"text": "', '"text": "BOOM ', 1)
+    rows[5], rows[10] = '{"text": 42}', "not json"
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    ref, out = tmp_path / "ref" / "o.jsonl", tmp_path / "o.jsonl"
+    ref.parent.mkdir()
+    assert local([src], ref, pipeline=str(pipeline), batch_size=8) == 0
+    assert dask_job(cluster, [src], out, pipeline=str(pipeline), batch_size=8, shard_lines=6) == 0
+    assert out.read_bytes() == ref.read_bytes()
+    errors = (tmp_path / "o.errors.jsonl").read_bytes()
+    assert errors == ref.with_name("o.errors.jsonl").read_bytes()
+    assert [e["line"] for e in errors_of(tmp_path / "o.errors.jsonl")] == [2, 5, 6, 10, 11]
+
+
+def test_an_unreadable_input_stops_both_engines_at_the_same_place(cluster, tmp_path):
+    docs = paragraph_docs(40)
+    inputs = [
+        write_jsonl(tmp_path / "a.jsonl", docs[:5]),
+        cut_gzip(tmp_path / "b.jsonl.gz", docs[5:35], "cut"),
+        write_jsonl(tmp_path / "c.jsonl", docs[35:]),
+    ]
+    for skip in (False, True):
+        ref, out = tmp_path / f"ref-{skip}" / "o.jsonl", tmp_path / f"dask-{skip}" / "o.jsonl"
+        ref.parent.mkdir()
+        out.parent.mkdir()
+        assert local(inputs, ref, skip_unreadable=skip) == (0 if skip else 1)
+        assert dask_job(cluster, inputs, out, skip_unreadable=skip, shard_lines=3) == (0 if skip else 1)
+        name = "o.jsonl" if skip else "o.jsonl.part"
+        assert out.with_name(name).read_bytes() == ref.with_name(name).read_bytes()
+        assert errors_of(out.with_name("o.errors.jsonl")) == errors_of(ref.with_name("o.errors.jsonl"))
+        assert errors_of(out.with_name("o.errors.jsonl"))[-1]["error"] == READ_ERROR
+
+
 
 
 def test_a_killed_worker_loses_nothing_and_writes_nothing_twice(cluster, tmp_path):
