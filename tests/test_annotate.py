@@ -19,9 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.jobs import Settings, run_job
-from annotator.jobs import worker as ann
-from annotator.jobs.output import Output
+from annotator.io.inputs import InputFileError, resolve_inputs
 from annotator.io.prodigy import input_hash
 from annotator.io.records import (
     EMPTY_TEXT,
@@ -35,11 +33,12 @@ from annotator.io.records import (
     TEXT_NOT_STRING,
     TEXT_TOO_LONG,
     BadRecord,
-    InputFileError,
     Record,
     read_records,
-    resolve_inputs,
 )
+from annotator.jobs import Settings, run_job
+from annotator.jobs import worker as ann
+from annotator.jobs.output import Output
 from conftest import ROOT
 from job_helpers import save_failing_pipeline
 

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from annotator.io.records import READ_ERROR, BadRecord, Record, read_range, read_records, resolve_inputs
+from annotator.io.inputs import resolve_inputs
+from annotator.io.records import READ_ERROR, BadRecord, Record, read_range, read_records
 from annotator.jobs import Settings, run_job
 from annotator.jobs.dask import DaskEngine
 from annotator.jobs.shard_task import annotate_shard

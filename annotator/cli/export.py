@@ -65,7 +65,7 @@ def export(
     are counted, not silently moved.
     """
     from annotator.training.export import export as run_export
-    from annotator.io.records import InputFileError
+    from annotator.io.inputs import InputFileError
 
     if claims_from not in ("auto", "spans", "claims"):
         raise typer.BadParameter("must be auto, spans or claims", param_hint="--claims-from")

@@ -8,8 +8,8 @@ goes through them:
 * `output`: OUTPUT.part, its lock, `--resume`, the final rename;
 * `engine`: the prepared `Job` and the `Engine` interface; the engines are
   `local` (this process or `--n-process` workers) and `dask` (shards on a
-  Dask cluster: `shards`, `shard_task`), both turning batches into lines
-  with `worker.Annotator` and skipping inputs as `admission` says;
+  Dask cluster: `shards`, `shard_task`, `merge`), both turning batches into
+  lines with `worker.Annotator` and skipping inputs as `admission` says;
 * `report`: progress, bad records, the errors file and the summary;
 * `job`: `run_job`, which ties them together and decides the exit code.
 """

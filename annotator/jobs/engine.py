@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
-from annotator.io.records import READ_ERROR, BadRecord, Source
+from annotator.io.inputs import Source
+from annotator.io.records import READ_ERROR, BadRecord
 from annotator.jobs.settings import Settings
 
 if TYPE_CHECKING:

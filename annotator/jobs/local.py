@@ -56,27 +56,31 @@ class LocalEngine(Engine):
 
     def run(self, job: Job, out: Output, report: Report) -> None:
         self._workers = job.n_process if job.n_process > 1 else 0
-        annotate: Callable[[Batch], Future | BatchResult]
-        if self._workers:
-            import multiprocessing as mp
-
-            executor = self._executor = ProcessPoolExecutor(
-                max_workers=job.n_process,
-                mp_context=mp.get_context("spawn"),
-                initializer=_init_worker,
-                initargs=(job.settings, os.getpid()),
-            )
-            # Wait for the workers' pipelines, so that words/s counts annotation only.
-            for fut in [executor.submit(_ready) for _ in range(job.n_process)]:
-                fut.result()
-            annotate = lambda batch: executor.submit(_work, batch)  # noqa: E731
-        else:
-            annotate = self._annotator = annotator_for(job.settings)
-        report.ready = time.perf_counter()
         try:
+            annotate = self._start(job)
+            report.ready = time.perf_counter()
             _pump(job, out, report, annotate, max_pending=2 * job.n_process if self._workers else 0)
         except BrokenProcessPool as e:
             raise JobFailed(f"a worker process died ({e}); see any traceback above") from e
+
+    def _start(self, job: Job) -> Callable[[Batch], Future | BatchResult]:
+        """What annotates a batch: this process's annotator, or the pool's
+        workers (started, and their pipelines loaded, so that words/s counts
+        annotation only)."""
+        if not self._workers:
+            self._annotator = annotator_for(job.settings)
+            return self._annotator
+        import multiprocessing as mp
+
+        executor = self._executor = ProcessPoolExecutor(
+            max_workers=job.n_process,
+            mp_context=mp.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(job.settings, os.getpid()),
+        )
+        for fut in [executor.submit(_ready) for _ in range(job.n_process)]:
+            fut.result()
+        return lambda batch: executor.submit(_work, batch)
 
     def close(self, ok: bool) -> None:
         if self._executor is not None:

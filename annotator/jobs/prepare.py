@@ -13,7 +13,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import IO
 
-from annotator.io.records import STDIN, InputFileError, resolve_inputs
+from annotator.io.inputs import STDIN, InputFileError, resolve_inputs
 from annotator.jobs.engine import Job, UsageError
 from annotator.jobs.output import part_path, settings_path
 from annotator.jobs.settings import Settings

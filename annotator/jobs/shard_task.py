@@ -24,7 +24,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any, Collection
 
-from annotator.io.records import BadRecord, Record, Source, read_range
+from annotator.io.inputs import Source
+from annotator.io.records import BadRecord, Record, read_range
 from annotator.jobs.settings import Settings
 from annotator.jobs.shards import SHARD_FORMAT, Shard, ShardFiles, SkipSet, write_atomically
 from annotator.jobs.worker import BATCH_CHARS, Annotator, annotator_for

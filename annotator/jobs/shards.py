@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable
 
-from annotator.io.records import Source
+from annotator.io.inputs import Source
 from annotator.jobs.settings import Settings
 
 #: Lines (documents) per shard. About 10 s of one worker on Fars News
