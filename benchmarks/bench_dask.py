@@ -95,7 +95,7 @@ def main() -> None:
     import spacy
 
     import annotator
-    from annotator.jobs.dask import DEFAULT_SHARD_LINES
+    from annotator.jobs.shards import DEFAULT_SHARD_LINES
 
     shard_lines = args.shard_lines or DEFAULT_SHARD_LINES
     corpus = workdir / f"fars-{args.mb:g}MB.jsonl"

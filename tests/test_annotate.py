@@ -9,17 +9,17 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import random
 import signal
+import stat
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from spacy.language import Language
 
-from annotator.jobs import local as ann
-from annotator.jobs.local import Settings, run_job
+from annotator.io.inputs import InputFileError, resolve_inputs
 from annotator.io.prodigy import input_hash
 from annotator.io.records import (
     EMPTY_TEXT,
@@ -29,17 +29,21 @@ from annotator.io.records import (
     MISSING_TEXT,
     NOT_AN_OBJECT,
     PROCESSING_ERROR,
+    READ_ERROR,
     TEXT_NOT_STRING,
     TEXT_TOO_LONG,
     BadRecord,
-    InputFileError,
     Record,
     read_records,
-    resolve_inputs,
 )
+from annotator.jobs import Settings, run_job
+from annotator.jobs import worker as ann
+from annotator.jobs.output import Output
 from conftest import ROOT
+from job_helpers import save_failing_pipeline
 
 SAMPLE = ROOT / "corpora" / "sample.jsonl"
+TESTS = Path(__file__).resolve().parent
 PY = sys.executable
 
 
@@ -358,23 +362,8 @@ def test_usage_errors(tmp_path):
     assert proc.returncode == 2
 
 
-@Language.factory("test_fails_on_marker")
-def _make_failing(nlp, name):
-    def fail(doc):
-        if "BOOM" in doc.text:
-            raise RuntimeError("component bug")
-        return doc
-
-    return fail
-
-
 def test_a_failing_document_is_isolated(tmp_path):
-    import annotator
-
-    nlp = annotator.load()
-    nlp.add_pipe("test_fails_on_marker")
-    pipeline = tmp_path / "pipeline"
-    nlp.to_disk(pipeline)
+    pipeline = save_failing_pipeline(tmp_path / "pipeline")
     src = write_jsonl(tmp_path / "in.jsonl", [{"text": GOOD + " ۱"}, {"text": GOOD + " BOOM"}, {"text": GOOD + " ۳"}])
     out = tmp_path / "out.jsonl"
     assert job([src], out, pipeline=str(pipeline), batch_size=10) == 0
@@ -446,7 +435,7 @@ def test_resume_with_other_settings_is_refused(tmp_path):
 def test_two_jobs_cannot_write_one_output(tmp_path, capsys):
     src = write_jsonl(tmp_path / "in.jsonl", paragraph_docs(3))
     out = tmp_path / "out.jsonl"
-    running = ann.Output(out, Settings(), resume=False)  # holds the output, as a running job does
+    running = Output(out, Settings(), resume=False)  # holds the output, as a running job does
     try:
         assert job([src], out) == 2
         assert job([src], out, resume=True) == 2
@@ -527,6 +516,247 @@ def test_sigkill_then_resume_gives_the_uninterrupted_output(tmp_path, n_process)
     assert sorted(lines_of(out)) == sorted(lines_of(full))
     assert out.read_bytes() == full.read_bytes()  # even in the same order
     assert len(lines_of(out)) == len(docs)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM"), reason="needs SIGTERM")
+def test_sigterm_at_random_moments_then_resume_gives_the_uninterrupted_output(tmp_path):
+    """SIGTERM stops a job as Ctrl-C does (exit code 130, OUTPUT.part kept),
+    wherever it lands (sent once or twice, at random moments once the job has
+    its output); --resume then writes what an uninterrupted job writes."""
+    rng = random.Random(13)
+    docs = paragraph_docs(1500)  # several seconds of work
+    src = write_jsonl(tmp_path / "in.jsonl", docs + docs[:20])
+    out = tmp_path / "out.jsonl"
+    part = out.with_name("out.jsonl.part")
+    args = [str(src), "-o", str(out), "--batch-size", "4", "--quiet"]
+    interrupted = 0
+    for attempt in range(4):
+        written = part.stat().st_size if part.exists() else 0
+        proc = subprocess.Popen(
+            [PY, "-m", "annotator", "annotate", *args, *(["--resume"] if attempt else [])], stderr=subprocess.PIPE
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:  # until this run writes
+            if part.exists() and part.stat().st_size > written:
+                break
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0, 0.4))
+        for _ in range(rng.choice([1, 2])):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+            time.sleep(rng.uniform(0, 0.2))
+        code = proc.wait(120)
+        err = proc.stderr.read().decode()
+        proc.stderr.close()
+        if attempt == 0:
+            assert code == 130, err  # (the job takes longer than the wait)
+        assert code in (0, 130), err
+        if code == 0:
+            break
+        interrupted += 1
+        assert "interrupted" in err and "Traceback" not in err
+        assert part.exists() and not out.exists()
+    resumed = cli(*args, "--resume")
+    assert resumed.returncode == 0, resumed.stderr.decode()
+    assert interrupted >= 2
+    full = tmp_path / "full.jsonl"
+    assert job([src], full) == 0
+    assert out.read_bytes() == full.read_bytes()
+    assert not (tmp_path / "out.errors.jsonl").exists()  # no document was taken for a failing one
+
+
+def test_a_sigterm_whose_exception_is_lost_still_stops_the_job(tmp_path, monkeypatch):
+    """Python drops an exception raised where it cannot go on up (in a
+    finalizer): the job still ends as interrupted, its output kept."""
+    src = write_jsonl(tmp_path / "in.jsonl", paragraph_docs(6))
+    original = ann.Annotator.__call__
+
+    def call(self, batch):
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1)
+        except BaseException:  # noqa: BLE001  (what a finalizer does with it)
+            pass
+        return original(self, batch)
+
+    monkeypatch.setattr(ann.Annotator, "__call__", call)
+    out = tmp_path / "out.jsonl"
+    assert job([src], out, batch_size=2) == 130
+    assert not out.exists() and len(lines_of(out.with_name("out.jsonl.part"))) == 6
+
+
+# ---------------------------------------------------------------- outputs that are not files, files used twice
+
+
+def test_an_output_that_is_not_a_regular_file_is_refused(tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", [{"text": GOOD}])
+    target = write_jsonl(tmp_path / "target.jsonl", [{"text": "kept"}])
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(target)
+    fifo = tmp_path / "fifo.jsonl"
+    os.mkfifo(fifo)
+    outputs = [link, fifo, tmp_path]
+    device = tmp_path / "null.jsonl"
+    try:
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # what /dev/null is
+        outputs.append(device)
+    except (OSError, AttributeError):
+        pass
+    for output in outputs:
+        proc = cli(str(src), "-o", str(output), "--quiet")
+        err = proc.stderr.decode()
+        assert proc.returncode == 2, err
+        assert err.startswith("error: ") and str(output) in err and "Traceback" not in err
+        assert not output.with_name(output.name + ".part").exists()
+    assert link.is_symlink() and target.read_bytes() == b'{"text": "kept"}\n'
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert "symbolic link" in cli("--help").stdout.decode()
+
+
+def test_the_same_file_in_two_roles_is_refused_before_any_work(tmp_path):
+    src = write_jsonl(tmp_path / "in.jsonl", [{"text": GOOD}])
+    data = src.read_bytes()
+    out = tmp_path / "out.jsonl"
+    hardlink = tmp_path / "hard.jsonl"
+    os.link(src, hardlink)
+    stale = write_jsonl(tmp_path / "out.errors.jsonl", [{"text": GOOD + " ۲"}])
+    cases = [
+        ([str(src), "-o", str(out), "--errors", str(out)], "the output and the errors file", out, out),
+        ([str(src), "-o", str(out), "--stats", str(src)], "the stats file and an input", src, src),
+        ([str(src), "-o", str(hardlink)], "the output and an input", hardlink, src),
+        ([str(src), "-o", str(out), "--errors", str(tmp_path / "e.json"), "--stats", str(tmp_path / "e.json")],
+         "the errors file and the stats file", tmp_path / "e.json", tmp_path / "e.json"),
+        ([str(stale), "-o", str(out)], "the errors file and an input", stale, stale),  # OUTPUT's default errors file
+    ]
+    for args, what, a, b in cases:
+        proc = cli(*args, "--quiet")
+        err = proc.stderr.decode()
+        assert proc.returncode == 2, err
+        assert err == f"error: {what} are the same file ({a} and {b})\n"
+        assert src.read_bytes() == data and hardlink.read_bytes() == data
+        assert not out.exists() and not out.with_name("out.jsonl.part").exists()
+
+
+# ---------------------------------------------------------------- inputs that cannot be read to their end
+
+
+def cut_gzip(path: Path, docs: list[dict], how: str) -> Path:
+    """A gzipped JSONL file of `docs` that cannot be read to its end: `cut`
+    off, or `corrupt` in its middle."""
+    data = bytearray(gzip.compress("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs).encode("utf-8")))
+    if how == "cut":
+        data = data[: len(data) * 2 // 3]
+    else:
+        middle = len(data) * 2 // 3
+        data[middle : middle + 64] = bytes(64)
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("how", ["cut", "corrupt"])
+def test_an_input_that_cannot_be_read_to_its_end_fails_the_job(tmp_path, how):
+    docs = paragraph_docs(40)
+    first = write_jsonl(tmp_path / "a.jsonl", docs[:5])
+    broken = cut_gzip(tmp_path / "b.jsonl.gz", docs[5:35], how)
+    last = write_jsonl(tmp_path / "c.jsonl", docs[35:])
+    *items, read_error = list(read_records(resolve_inputs([broken])))
+    assert read_error.error == READ_ERROR
+    readable = [i.text for i in items if isinstance(i, Record)]
+    assert 0 < len(readable) < 30
+    out = tmp_path / "out.jsonl"
+    proc = cli(str(first), str(broken), str(last), "-o", str(out), "--batch-size", "4")
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert f"error: {broken}:{read_error.line}: cannot read the rest of the file" in err
+    assert f"cannot read {broken} after line {read_error.line - 1}" in err and "Traceback" not in err
+    assert not out.exists()
+    part = out.with_name("out.jsonl.part")
+    assert [json.loads(x)["text"] for x in lines_of(part)] == [d["text"] for d in docs[:5]] + readable
+
+    proc = cli(str(first), str(broken), str(last), "-o", str(out), "--skip-unreadable", "--quiet")
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert [json.loads(x)["text"] for x in lines_of(out)] == [d["text"] for d in docs[:5]] + readable + [
+        d["text"] for d in docs[35:]
+    ]
+    *_, error = [json.loads(x) for x in (tmp_path / "out.errors.jsonl").read_text().splitlines()]
+    assert (error["file"], error["line"], error["error"]) == (str(broken), read_error.line, READ_ERROR)
+
+
+# ---------------------------------------------------------------- the errors file
+
+
+def cli_with_failing_component(*args: str) -> subprocess.CompletedProcess:
+    """The command, in a process where the failing test component is registered."""
+    code = (
+        "import sys; sys.path.insert(0, sys.argv.pop(1)); import job_helpers; job_helpers.register_failing_component(); "
+        "sys.argv[0] = 'annotator'; from annotator.cli import main; main()"
+    )
+    return subprocess.run([PY, "-c", code, str(TESTS), "annotate", *args], capture_output=True, timeout=300)
+
+
+def test_bad_records_are_reported_in_input_order(tmp_path):
+    """Bad records read and documents the pipeline failed on, in the errors
+    file and on stderr, in input order (as the Dask engine writes them)."""
+    pipeline = save_failing_pipeline(tmp_path / "pipeline")
+    rows = [json.dumps({"text": GOOD + f" {i}" + (" BOOM" if i % 3 == 1 else "")}, ensure_ascii=False) for i in range(12)]
+    rows[5] = '{"text": 42}'
+    rows[9] = "not json"
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    proc = cli_with_failing_component(str(src), "-o", str(out), "--pipeline", str(pipeline), "--batch-size", "8")
+    assert proc.returncode == 0, proc.stderr.decode()
+    errors = [json.loads(x) for x in (tmp_path / "out.errors.jsonl").read_text().splitlines()]
+    assert [(e["line"], e["error"]) for e in errors] == [
+        (2, PROCESSING_ERROR), (5, PROCESSING_ERROR), (6, TEXT_NOT_STRING), (8, PROCESSING_ERROR),
+        (10, INVALID_JSON), (11, PROCESSING_ERROR),
+    ]
+    printed = [int(line.split(":")[2]) for line in proc.stderr.decode().splitlines() if line.startswith("error: ")]
+    assert printed == [2, 5, 6, 8, 10, 11]
+
+
+# ---------------------------------------------------------------- failures say what and where, not how
+
+
+def test_an_unusable_output_directory_is_an_error_not_a_traceback(tmp_path):
+    a_file = write_jsonl(tmp_path / "in.jsonl", [{"text": GOOD}])
+    outputs = [a_file / "out.jsonl"]  # in a "directory" that is a file
+    if Path("/sys/kernel").is_dir():
+        outputs.append(Path("/sys/out.jsonl"))  # sysfs: no new files, whatever the permissions say (root)
+    if os.geteuid() != 0:
+        read_only = tmp_path / "read-only"
+        read_only.mkdir(mode=0o555)
+        outputs.append(read_only / "out.jsonl")
+    for output in outputs:
+        proc = cli(str(a_file), "-o", str(output), "--quiet")
+        err = proc.stderr.decode()
+        assert proc.returncode == 2, err
+        assert err.startswith("error: ") and "Traceback" not in err
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="needs RLIMIT_FSIZE")
+def test_a_full_disk_is_an_error_not_a_traceback(tmp_path):
+    """Out of space mid-job (here: over the file size limit): exit code 1,
+    the message and the file, the partial output kept; the traceback only
+    with --debug or ANNOTATOR_DEBUG=1."""
+    import resource
+
+    src = write_jsonl(tmp_path / "in.jsonl", paragraph_docs(40))
+    out = tmp_path / "out.jsonl"
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (60_000, 60_000))
+
+    for extra, env in (([], {}), (["--debug"], {}), ([], {"ANNOTATOR_DEBUG": "1"})):
+        proc = subprocess.run(
+            [PY, "-m", "annotator", "annotate", str(src), "-o", str(out), "--quiet", "--batch-size", "4", *extra],
+            capture_output=True, timeout=300, preexec_fn=small_files, env=dict(os.environ, **env),
+        )
+        err = proc.stderr.decode()
+        assert proc.returncode == 1, err
+        assert f"error: File too large ({out}.part)" in err
+        assert ("Traceback" in err) == bool(extra or env)
+        assert out.with_name("out.jsonl.part").exists() and not out.exists()
 
 
 # ---------------------------------------------------------------- memory

@@ -21,18 +21,27 @@ from pathlib import Path
 
 import pytest
 
-from annotator.jobs.local import Settings, run_job
-from annotator.jobs.dask import (
-    TEST_HOOKS_ENV,
-    ShardFiles,
-    plan_shards,
-    run_dask_job,
-)
-from annotator.io.records import BadRecord, Record, read_range, read_records, resolve_inputs
+from annotator.io.inputs import resolve_inputs
+from annotator.io.records import READ_ERROR, BadRecord, Record, read_range, read_records
+from annotator.jobs import Settings, run_job
+from annotator.jobs.dask import DaskEngine
+from annotator.jobs.shard_task import annotate_shard
+from annotator.jobs.shards import ShardFiles, plan_shards, shard_key
 from conftest import ROOT
-from test_annotate import GOOD, _alive, _children, bad_input_file, lines_of, paragraph_docs, write_jsonl
+from job_helpers import ShardTask, register_failing_component, save_failing_pipeline
+from test_annotate import (
+    GOOD,
+    _alive,
+    _children,
+    bad_input_file,
+    cut_gzip,
+    lines_of,
+    paragraph_docs,
+    write_jsonl,
+)
 
 SAMPLE = ROOT / "corpora" / "sample.jsonl"
+TESTS = Path(__file__).resolve().parent
 PY = sys.executable
 
 
@@ -43,16 +52,18 @@ def local(inputs, output, **kw) -> int:
 
 
 def dask_job(cluster, inputs, output, **kw) -> int:
-    settings = Settings(**{k: kw.pop(k) for k in list(kw) if k in Settings.__dataclass_fields__})
-    kw.setdefault("quiet", True)
-    kw.setdefault("scheduler", cluster.scheduler_address)
-    return run_dask_job([str(i) for i in inputs], str(output), settings, **kw)
+    """A job on the module's cluster (`scheduler=None`: on a LocalCluster of
+    its own); `shard_lines` and `task` go to the engine."""
+    engine = {k: kw.pop(k) for k in ("scheduler", "shard_lines", "task") if k in kw}
+    engine.setdefault("scheduler", cluster.scheduler_address)
+    return local(inputs, output, engine=DaskEngine(**engine), **kw)
 
 
 def errors_of(path: Path) -> list[dict]:
+    """The errors file's records, in its order (input order)."""
     if not path.exists():
         return []
-    return sorted((json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()), key=lambda e: (e["file"], e["line"]))
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
 
 
 COMPARED = ("documents_read", "documents_written", "words", "duplicates_skipped", "already_done", "errors",
@@ -161,13 +172,14 @@ def test_without_dask_the_error_says_how_to_install(tmp_path):
 
 def test_same_output_errors_and_summary_as_the_local_engine(cluster, mixed_inputs, tmp_path, monkeypatch):
     inputs, ref = mixed_inputs
-    # The client never loads a pipeline: only the workers do.
-    import annotator.jobs.local
+    # The client never loads a pipeline nor annotates: only the workers do.
+    import annotator.jobs.worker
 
-    def no_pipeline(path):
-        raise AssertionError("the client loaded a pipeline")
+    def not_here(*args):
+        raise AssertionError("the client loaded a pipeline or annotated")
 
-    monkeypatch.setattr(annotator.jobs.local, "_pipeline", no_pipeline)
+    monkeypatch.setattr(annotator.jobs.worker, "load_pipeline", not_here)
+    monkeypatch.setattr(annotator.jobs.worker.Annotator, "__call__", not_here)
     for shard_lines in (3, 1000):
         out = tmp_path / f"out-{shard_lines}.jsonl"
         stats = tmp_path / "stats.json"
@@ -237,6 +249,63 @@ def test_usage_errors(cluster, tmp_path):
 # ---------------------------------------------------------------- failures
 
 
+def test_a_scheduler_address_that_is_not_one_is_a_usage_error(tmp_path):
+    proc = subprocess.run(
+        [PY, "-m", "annotator", "annotate", str(SAMPLE), "-o", str(tmp_path / "o.jsonl"), "--engine", "dask",
+         "--scheduler", "notaurl"], capture_output=True, timeout=120,
+    )
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, err
+    assert err.startswith("error: ") and "notaurl" in err and "Traceback" not in err
+    assert not (tmp_path / "o.jsonl.part").exists()
+
+
+def test_bad_records_in_the_same_order_as_the_local_engine(cluster, tmp_path):
+    """Bad records read and documents the pipeline failed on: the errors
+    files of both engines are the same, in input order."""
+    from dask.distributed import Client
+
+    pipeline = save_failing_pipeline(tmp_path / "pipeline")
+    with Client(cluster, set_as_default=False) as client:
+        client.run(register_failing_component)  # for the workers to load the pipeline
+    docs = paragraph_docs(14)
+    rows = [json.dumps(d, ensure_ascii=False) for d in docs]
+    for i in (1, 4, 9):
+        rows[i] = rows[i].replace('"text": "', '"text": "BOOM ', 1)
+    rows[5], rows[10] = '{"text": 42}', "not json"
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    ref, out = tmp_path / "ref" / "o.jsonl", tmp_path / "o.jsonl"
+    ref.parent.mkdir()
+    assert local([src], ref, pipeline=str(pipeline), batch_size=8) == 0
+    assert dask_job(cluster, [src], out, pipeline=str(pipeline), batch_size=8, shard_lines=6) == 0
+    assert out.read_bytes() == ref.read_bytes()
+    errors = (tmp_path / "o.errors.jsonl").read_bytes()
+    assert errors == ref.with_name("o.errors.jsonl").read_bytes()
+    assert [e["line"] for e in errors_of(tmp_path / "o.errors.jsonl")] == [2, 5, 6, 10, 11]
+
+
+def test_an_unreadable_input_stops_both_engines_at_the_same_place(cluster, tmp_path):
+    docs = paragraph_docs(40)
+    inputs = [
+        write_jsonl(tmp_path / "a.jsonl", docs[:5]),
+        cut_gzip(tmp_path / "b.jsonl.gz", docs[5:35], "cut"),
+        write_jsonl(tmp_path / "c.jsonl", docs[35:]),
+    ]
+    for skip in (False, True):
+        ref, out = tmp_path / f"ref-{skip}" / "o.jsonl", tmp_path / f"dask-{skip}" / "o.jsonl"
+        ref.parent.mkdir()
+        out.parent.mkdir()
+        assert local(inputs, ref, skip_unreadable=skip) == (0 if skip else 1)
+        assert dask_job(cluster, inputs, out, skip_unreadable=skip, shard_lines=3) == (0 if skip else 1)
+        name = "o.jsonl" if skip else "o.jsonl.part"
+        assert out.with_name(name).read_bytes() == ref.with_name(name).read_bytes()
+        assert errors_of(out.with_name("o.errors.jsonl")) == errors_of(ref.with_name("o.errors.jsonl"))
+        assert errors_of(out.with_name("o.errors.jsonl"))[-1]["error"] == READ_ERROR
+
+
+
+
 def test_a_killed_worker_loses_nothing_and_writes_nothing_twice(cluster, tmp_path):
     docs = paragraph_docs(40)
     src = write_jsonl(tmp_path / "in.jsonl", docs)
@@ -244,7 +313,7 @@ def test_a_killed_worker_loses_nothing_and_writes_nothing_twice(cluster, tmp_pat
     assert local([src], ref) == 0
     marker = tmp_path / "slow.pid"
     failed = tmp_path / "failed-once"
-    hooks = {"slow_shard": 2, "slow_seconds": 120, "marker": str(marker), "fail_shard": 5, "fail_marker": str(failed)}
+    task = ShardTask(slow_shard=2, slow_seconds=120, marker=str(marker), fail_shard=5, fail_marker=str(failed))
     killed: list[int] = []
 
     def kill_the_slow_worker() -> None:
@@ -260,7 +329,7 @@ def test_a_killed_worker_loses_nothing_and_writes_nothing_twice(cluster, tmp_pat
     out = tmp_path / "out.jsonl"
     stats = tmp_path / "stats.json"
     start = time.monotonic()
-    assert dask_job(cluster, [src], out, shard_lines=4, batch_size=2, test_hooks=hooks, stats=str(stats)) == 0
+    assert dask_job(cluster, [src], out, shard_lines=4, batch_size=2, task=task, stats=str(stats)) == 0
     killer.join(5)
     assert killed and time.monotonic() - start < 60  # the slow shard was redone elsewhere, not waited for
     assert failed.exists()  # shard 5 failed once, and was retried
@@ -270,21 +339,18 @@ def test_a_killed_worker_loses_nothing_and_writes_nothing_twice(cluster, tmp_pat
     # (A shard whose result the killed worker still held is run again by
     # Dask: that rerun finds the shard complete on disk.)
     assert s["documents_written"] == len(docs) and s["shards"]["computed"] == 10
-    # Each worker process loaded the pipeline once, however many shards it annotated.
+    # Each worker process loaded the pipeline once, however many shards it
+    # annotated. (The worker started in place of the killed one may have had none.)
     from dask.distributed import Client
 
-    def loads() -> tuple[int, int, int]:
-        import annotator.jobs.local
-        import annotator.jobs.dask
-
-        settings = annotator.jobs.dask.LOADS
-        return len(settings), len(set(settings)), len(annotator.jobs.local._PIPELINES)
+    from annotator.jobs.worker import pipelines_loaded
 
     with Client(cluster, set_as_default=False) as client:
-        per_worker = client.run(loads)
+        per_worker = client.run(pipelines_loaded)
     assert per_worker
-    for n_settings, n_distinct, n_pipelines in per_worker.values():
-        assert n_settings == n_distinct and n_pipelines == 1
+    assert any(None in loaded for loaded in per_worker.values())
+    for loaded in per_worker.values():
+        assert len(loaded) == len(set(loaded))
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")
@@ -299,10 +365,10 @@ def test_interrupted_client_then_resume(cluster, tmp_path, sig):
     assert local([src], ref) == 0
     out = tmp_path / "out.jsonl"
     shards_dir = tmp_path / "out.jsonl.shards"
-    args = [str(src), "-o", str(out), "--engine", "dask", "--shard-lines", "5", "--batch-size", "2", "--quiet"]
+    # `annotate --engine dask --shard-lines 5 --batch-size 2 --quiet`, each shard 0.4 s slower
+    args = [str(src), str(out), "--shard-lines", "5", "--batch-size", "2"]
     args += ["--n-process", "2"] if sig == signal.SIGKILL else ["--scheduler", cluster.scheduler_address]
-    env = dict(os.environ, **{TEST_HOOKS_ENV: json.dumps({"delay": 0.4})})
-    proc = subprocess.Popen([PY, "-m", "annotator", "annotate", *args], stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen([PY, str(TESTS / "job_helpers.py"), "0.4", *args], stderr=subprocess.PIPE)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and proc.poll() is None:
         if len(list(shards_dir.glob("*.index.json"))) >= 3:
@@ -368,8 +434,6 @@ def test_resume_after_an_interrupted_merge(cluster, tmp_path, monkeypatch):
     # Rebuild the state of a merge cut mid-line: shards complete, .part partial.
     shards_dir = tmp_path / "out.jsonl.shards"
     settings = Settings()
-    from annotator.jobs.dask import annotate_shard, shard_key
-
     sources = resolve_inputs([str(src)])
     shards = plan_shards(sources, 6, lines=False)
     shards_dir.mkdir()
@@ -393,8 +457,6 @@ def test_a_shard_task_run_twice_writes_its_shard_once(tmp_path):
     """What Dask does to a task whose worker died: run it again. A rerun
     after the shard is complete returns at once; a rerun after a killed
     attempt (its temporary file left behind) writes the same shard."""
-    from annotator.jobs.dask import annotate_shard, shard_key
-
     src = write_jsonl(tmp_path / "in.jsonl", paragraph_docs(6))
     settings = Settings()
     (shard,) = plan_shards(resolve_inputs([str(src)]), 10, lines=False)

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import annotator
 from annotator.cli import app
-from annotator.jobs.local import Settings, run_job
+from annotator.jobs import Settings, run_job
 from annotator.training.docbin import read_docbin
 from annotator.training.export import export
 from annotator.training.split import split_docs

@@ -1,10 +1,13 @@
-"""`annotator annotate`: the command line over the batch engine (`annotator.batch`)."""
+"""`annotator annotate`: the command line over `annotator.jobs.run_job`."""
 from __future__ import annotations
+
+import os
+import signal
 
 import typer
 
-from annotator.jobs.local import Settings, run_job
 from annotator.io.records import DEFAULT_MAX_CHARS
+from annotator.jobs import Engine, Settings, run_job
 from . import app
 
 
@@ -19,7 +22,8 @@ def annotate(
         show_default=False,
     ),
     output: str = typer.Option(
-        ..., "--output", "-o", help="Annotated tasks (JSONL; gzipped if it ends in .gz); '-' writes to stdout.",
+        ..., "--output", "-o", help="Annotated tasks (JSONL; gzipped if it ends in .gz); '-' writes to stdout. "
+        "A new or regular file: not a device, a FIFO or a symbolic link (give the file the link points to).",
         show_default=False,
     ),
     n_process: int = typer.Option(1, "--n-process", "-n", help="Worker processes, each with its own pipeline (-1: one per CPU)."),
@@ -37,6 +41,10 @@ def annotate(
     errors: str | None = typer.Option(
         None, "--errors", help="Where to write bad records as JSONL (default: OUTPUT without .jsonl + .errors.jsonl; "
         "none for stdout). Rewritten by each run.", show_default=False,
+    ),
+    skip_unreadable: bool = typer.Option(
+        False, "--skip-unreadable", help="Report an input file that cannot be read to its end (a cut-off or "
+        "corrupt .gz, a read error) and go on with the next one, instead of stopping the job (exit code 1).",
     ),
     max_chars: int = typer.Option(
         DEFAULT_MAX_CHARS, "--max-chars", min=0,
@@ -58,6 +66,9 @@ def annotate(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary (bad records are still reported)."),
     stats: str | None = typer.Option(None, "--stats", help="Also write the summary as JSON to this file.", show_default=False),
+    debug: bool = typer.Option(
+        False, "--debug", help="Show the traceback of an unexpected error (also with ANNOTATOR_DEBUG=1).",
+    ),
     engine: str = typer.Option(
         "local", "--engine", help="local: this process and --n-process workers. dask: shards on a Dask cluster "
         "(needs the 'dask' extra of annotator); same output.",
@@ -75,9 +86,11 @@ def annotate(
     """Annotate documents and write one Prodigy task per document, in input order.
 
     Output goes to OUTPUT.part and is renamed to OUTPUT when the job is done;
-    an interrupted job continues with --resume. Bad records are reported (file
-    and line) on stderr and in the errors file and skipped. A progress bar
-    shows on a terminal; a summary ends every run.
+    an interrupted job (Ctrl-C, SIGTERM, a kill) continues with --resume. Bad
+    records are reported (file and line) on stderr and in the errors file and
+    skipped; an input file that cannot be read to its end stops the job
+    (--skip-unreadable reports it and goes on). A progress bar shows on a
+    terminal; a summary ends every run.
 
     With --engine dask the inputs are cut into shards annotated on a Dask
     cluster, each into its own file in OUTPUT.shards/, merged into OUTPUT in
@@ -98,21 +111,21 @@ def annotate(
         format=fmt,
         keep_duplicates=keep_duplicates,
     )
+    job_engine: str | Engine = engine
     if engine == "dask":
-        from annotator.jobs.dask import DEFAULT_SHARD_LINES, run_dask_job
+        from annotator.jobs.dask import DaskEngine
+        from annotator.jobs.shards import DEFAULT_SHARD_LINES
 
         if scheduler is not None and n_process != 1:
             typer.echo("note: --n-process is ignored with --scheduler: the cluster's workers do the work", err=True)
-        code = run_dask_job(
-            inputs, output, settings,
-            scheduler=scheduler, n_process=n_process, batch_size=batch_size,
-            shard_lines=shard_lines or DEFAULT_SHARD_LINES, resume=resume, strict=strict,
-            errors=errors, quiet=quiet, stats=stats,
-        )
-        raise typer.Exit(code)
+        job_engine = DaskEngine(scheduler=scheduler, shard_lines=shard_lines or DEFAULT_SHARD_LINES)
     code = run_job(
         inputs, output, settings,
-        n_process=n_process, batch_size=batch_size, resume=resume, strict=strict,
-        errors=errors, quiet=quiet, stats=stats,
+        engine=job_engine, n_process=n_process, batch_size=batch_size, resume=resume, strict=strict,
+        skip_unreadable=skip_unreadable, errors=errors, quiet=quiet, stats=stats,
+        debug=debug or os.environ.get("ANNOTATOR_DEBUG", "") not in ("", "0"),
     )
+    # The job is over, and its code is the command's: a SIGTERM now must not
+    # make the process look killed mid-job.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise typer.Exit(code)

@@ -70,7 +70,7 @@ def reported(debug: bool = False) -> Iterator[None]:
     a config error) exits 2, any other error 1, an interruption 130."""
     from confection import ConfigValidationError
 
-    from annotator.io.records import InputFileError
+    from annotator.io.inputs import InputFileError
     from annotator.training.errors import DataError
 
     main = threading.current_thread() is threading.main_thread()

@@ -89,7 +89,8 @@ def _check_output(output: str, input: str) -> Path | None:
 def _read(input: str, limit: int) -> list[dict]:
     """The tasks of the input (the first `limit`, if not 0); every bad line is
     an error, reported with its file and line."""
-    from annotator.io.records import BadRecord, InputFileError, read_tasks
+    from annotator.io.inputs import InputFileError
+    from annotator.io.records import BadRecord, read_tasks
 
     tasks: list[dict] = []
     bad: list[str] = []

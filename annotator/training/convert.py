@@ -24,7 +24,8 @@ from typing import Container, Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from annotator.io.records import BadRecord, InputFileError, read_tasks
+from annotator.io.inputs import InputFileError
+from annotator.io.records import BadRecord, read_tasks
 from annotator.training.align import SPANS_KEY, CharSpan, annotate, list_problem, reference_doc
 from annotator.training.docbin import read_docbin
 from annotator.training.errors import DataError
