@@ -767,12 +767,12 @@ def test_memory_zones_keep_the_vocab_from_growing(monkeypatch):
     so a corpus of ever new words does not grow the vocabulary."""
     monkeypatch.setattr(ann, "ZONE_WORDS", 200)
     worker = ann.Annotator(Settings())
-    worker([("گرم کردن خط لوله", {})])
+    worker([("گرم کردن خط لوله", {}, {})])
     worker.close()
     before = len(worker.nlp.vocab.strings)
     sizes = []
     for b in range(30):
-        batch = [(" ".join(f"واژه{b}x{i}x{k}" for k in range(20)) + f" {b * 100 + i}", {}) for i in range(10)]
+        batch = [(" ".join(f"واژه{b}x{i}x{k}" for k in range(20)) + f" {b * 100 + i}", {}, {}) for i in range(10)]
         result = worker(batch)
         assert all(isinstance(x, bytes) for x in result.items)
         sizes.append(len(worker.nlp.vocab.strings))
@@ -784,7 +784,7 @@ def test_memory_zones_keep_the_vocab_from_growing(monkeypatch):
 def test_memory_zones_do_not_change_the_output(monkeypatch):
     """Where zones open and close (which differs between one process and
     several) must not change a single byte of the output."""
-    batches = [[(d["text"], d["meta"]) for d in paragraph_docs(60)[i : i + 6]] for i in range(0, 60, 6)]
+    batches = [[(d["text"], d["meta"], {}) for d in paragraph_docs(60)[i : i + 6]] for i in range(0, 60, 6)]
     outputs = []
     for zone_words in (1, 10**9):
         monkeypatch.setattr(ann, "ZONE_WORDS", zone_words)

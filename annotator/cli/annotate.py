@@ -58,7 +58,8 @@ def annotate(
         False, "--quantity-spans", help="Also add each claim to 'spans' as a QUANTITY span, for review in Prodigy."
     ),
     relations: bool = typer.Option(
-        False, "--relations", help="Add a SPEAKER relation from each claim to its speaker (Prodigy's relations format)."
+        False, "--relations", help="Add a SPEAKER relation from each claim to its speaker (Prodigy's relations format); "
+        "implies --quantity-spans, so that each relation's spans are in the task."
     ),
     pipeline: str | None = typer.Option(
         None, "--pipeline", help="A saved pipeline (directory or package) to use instead of the default one.",

@@ -38,6 +38,10 @@ class Source:
     kind: Kind
     gzipped: bool = False
     size: int | None = None  # bytes on disk (compressed size for .gz), for the ETA
+    #: The file as the user named it: its path relative to the directory or
+    #: glob it was found through, or its name when given itself (a text
+    #: file's `meta.source`).
+    label: str | None = None
 
     @property
     def name(self) -> str:
@@ -82,7 +86,7 @@ def resolve_inputs(
     seen: set[str] = set()
     stdin_used = False
 
-    def add(path: Path, explicit: bool) -> None:
+    def add(path: Path, explicit: bool, root: Path | None = None) -> None:
         key = _key(path)
         if key in seen or key in excluded:
             return
@@ -99,7 +103,8 @@ def resolve_inputs(
             problems.append(problem)
             return
         seen.add(key)
-        sources.append(Source(path, kind, gz, path.stat().st_size))
+        label = str(path.relative_to(root)) if root is not None else path.name
+        sources.append(Source(path, kind, gz, path.stat().st_size, label))
 
     for spec in specs:
         spec = str(spec)
@@ -118,7 +123,7 @@ def resolve_inputs(
                 wanted = {"auto": ".jsonl, .ndjson or .txt", "jsonl": ".jsonl or .ndjson", "txt": ".txt"}[fmt]
                 problems.append(f"{path}: directory has no {wanted} files")
             for p in found:
-                add(p, explicit=False)
+                add(p, explicit=False, root=path)
         elif path.exists():
             add(path, explicit=True)
         elif _is_glob(spec):
@@ -126,8 +131,10 @@ def resolve_inputs(
             files = [p for p in matches if p.is_file()]
             if not files:
                 problems.append(f"{spec}: no files match this pattern")
+            root = Path(spec.split("*")[0].split("?")[0].split("[")[0])
+            root = root if str(root).endswith(("/", "\\")) or root.is_dir() else root.parent
             for p in files:
-                add(p, explicit=False)
+                add(p, explicit=False, root=root if _within(p, root) else None)
         else:
             problems.append(f"{path}: no such file or directory")
     if not sources and not problems:
@@ -135,6 +142,14 @@ def resolve_inputs(
     if problems:
         raise InputFileError(problems)
     return sources
+
+
+def _within(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
 
 
 def _key(path: Path) -> str:

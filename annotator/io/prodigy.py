@@ -41,6 +41,15 @@ def input_hash(task: dict) -> int:
     return murmur("".join(f"{k}={_dumps(task[k])}" for k in INPUT_KEYS if k in task))
 
 
+def record_hash(text: str, extra: dict | None = None) -> int:
+    """The `_input_hash` of the task written for an input record: its text
+    and, as Prodigy hashes them, any other input keys it has (`image` …)."""
+    task = {"text": text}
+    if extra:
+        task.update((k, extra[k]) for k in INPUT_KEYS if k in extra and k != "text")
+    return input_hash(task)
+
+
 def task_hash(task: dict, input_hash_value: int | None = None) -> int:
     """Prodigy's `_task_hash`: the input plus the question asked about it."""
     ih = input_hash(task) if input_hash_value is None else input_hash_value
@@ -81,8 +90,13 @@ def span_dict(span, label: str | None = None) -> dict:
     }
 
 
+#: Keys of an output task that are computed here, whatever the input had.
+COMPUTED_KEYS = frozenset(["text", "meta", "_input_hash", "_task_hash", "tokens", "spans", "claims", "relations"])
+
+
 def doc_to_task(
-    doc: Doc, meta: dict | None = None, *, quantity_spans: bool = False, relations: bool = False, text: str | None = None
+    doc: Doc, meta: dict | None = None, *, quantity_spans: bool = False, relations: bool = False,
+    text: str | None = None, extra: dict | None = None,
 ) -> dict:
     """The output contract of ANNOTATION.md for one annotated document.
 
@@ -90,18 +104,31 @@ def doc_to_task(
     component (`doc._.claims`). For review in Prodigy, `quantity_spans` adds
     each claim to `spans` as a `QUANTITY` span, and `relations` adds a
     `SPEAKER` relation from each claim to its speaker mention (Prodigy's
-    relations format: `head`/`child` are the last tokens of the two spans).
-    The hashes cover `text` and `spans`, as Prodigy's do. `text`, when the
-    caller has it, saves rebuilding it from the tokens (it must be
+    relations format: `head`/`child` are the last tokens of the two spans;
+    it implies `quantity_spans`, so that each relation's spans are in the
+    task). The hashes cover `text` and `spans`, as Prodigy's do. `text`,
+    when the caller has it, saves rebuilding it from the tokens (it must be
     `doc.text`).
+
+    `extra`: the input task's other keys. They pass through unchanged
+    (`custom`, `_session_id`, `answer` …), except the keys computed here.
+    The input's own `spans` (say, reviewed in Prodigy) are kept as they
+    are, with token indices of our tokens; ours are added where they
+    overlap none of them: what a person marked wins.
     """
     text = doc.text if text is None else text
+    extra = extra or {}
+    quantity_spans = quantity_spans or relations
     spans = [span_dict(ent) for ent in doc.ents]
     claims = list(doc._.claims or []) if Doc.has_extension("claims") else []
     if quantity_spans:
         spans.extend(_claim_span(c, "QUANTITY") for c in claims)
+    given = [_on_tokens(doc, s) for s in extra.get("spans") or []]
+    if given:
+        spans = given + [s for s in spans if not any(s["start"] < g["end"] and g["start"] < s["end"] for g in given)]
     spans.sort(key=lambda s: (s["start"], s["end"]))
     task: dict[str, Any] = {"text": text, "meta": dict(meta or {})}
+    task.update((k, v) for k, v in extra.items() if k not in COMPUTED_KEYS)
     task["_input_hash"] = input_hash(task)
     task["tokens"] = tokens_of(doc, text)
     task["spans"] = spans
@@ -110,6 +137,15 @@ def doc_to_task(
         task["relations"] = [_speaker_relation(doc, c) for c in claims if c.get("speaker")]
     task["_task_hash"] = task_hash(task, task["_input_hash"])
     return task
+
+
+def _on_tokens(doc: Doc, span: dict) -> dict:
+    """An input span with the token indices of the tokens it covers in `doc`
+    (its offsets, label and other keys as they are)."""
+    tokens = doc.char_span(span["start"], span["end"], alignment_mode="expand")
+    if tokens is None:
+        return dict(span)
+    return {**span, "token_start": tokens.start, "token_end": tokens.end - 1}
 
 
 def _claim_span(claim: dict, label: str) -> dict:

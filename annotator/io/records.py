@@ -37,6 +37,7 @@ NOT_AN_OBJECT = "not_an_object"
 MISSING_TEXT = "missing_text"
 TEXT_NOT_STRING = "text_not_string"
 INVALID_META = "invalid_meta"
+INVALID_SPANS = "invalid_spans"
 EMPTY_TEXT = "empty_text"
 TEXT_TOO_LONG = "text_too_long"
 INVALID_UTF8 = "invalid_utf8"
@@ -54,6 +55,9 @@ class Record:
     source: str
     line: int
     pos: int = 0  # bytes of input read so far (all sources), for progress
+    #: The input's other keys (a Prodigy task's `spans`, `_session_id`,
+    #: anything a user put there): they go through to the output task.
+    extra: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -250,6 +254,13 @@ def _check_text(source: Source, n: int, text: Any, max_chars: int) -> BadRecord 
     return None
 
 
+def _label(source: Source) -> str:
+    """A text file's `meta.source`: the file as the user named it."""
+    if source.path is None:
+        return source.name
+    return source.label or source.path.name
+
+
 def _json_type(value: Any) -> str:
     if value is None:
         return "null"
@@ -258,24 +269,34 @@ def _json_type(value: Any) -> str:
     )
 
 
-def _read_jsonl(source: Source, fh: IO[bytes], max_chars: int, first_line: int = 1) -> Iterator[Record | BadRecord]:
-    for n, line in _lines(source, fh, _byte_limit(max_chars, escaped=True), first_line):
+def json_objects(source: Source, fh: IO[bytes], limit: int, first_line: int = 1) -> Iterator[tuple[int, dict | BadRecord]]:
+    """(line, object) for every JSON object line of a JSONL file, or a
+    `BadRecord` for a line that is not one (blank lines skipped)."""
+    for n, line in _lines(source, fh, limit, first_line):
         if isinstance(line, BadRecord):
-            yield line
+            yield n, line
             continue
         if not line.strip():
             continue
         decoded = _decode(source, n, line)
         if isinstance(decoded, BadRecord):
-            yield decoded
+            yield n, decoded
             continue
         try:
             obj = json.loads(decoded)
         except ValueError as e:
-            yield BadRecord(source.name, n, INVALID_JSON, f"malformed JSON: {e}")
+            yield n, BadRecord(source.name, n, INVALID_JSON, f"malformed JSON: {e}")
             continue
         if not isinstance(obj, dict):
-            yield BadRecord(source.name, n, NOT_AN_OBJECT, f"expected a JSON object, found {_json_type(obj)}")
+            yield n, BadRecord(source.name, n, NOT_AN_OBJECT, f"expected a JSON object, found {_json_type(obj)}")
+            continue
+        yield n, obj
+
+
+def _read_jsonl(source: Source, fh: IO[bytes], max_chars: int, first_line: int = 1) -> Iterator[Record | BadRecord]:
+    for n, obj in json_objects(source, fh, _byte_limit(max_chars, escaped=True), first_line):
+        if isinstance(obj, BadRecord):
+            yield obj
             continue
         if "text" not in obj:
             keys = ", ".join(sorted(obj)[:8]) or "none"
@@ -292,7 +313,29 @@ def _read_jsonl(source: Source, fh: IO[bytes], max_chars: int, first_line: int =
         elif not isinstance(meta, dict):
             yield BadRecord(source.name, n, INVALID_META, f'"meta" is {_json_type(meta)}, not an object')
             continue
-        yield Record(text, meta, source.name, n)
+        extra = {k: v for k, v in obj.items() if k not in ("text", "meta")}
+        problem = _spans_problem(extra.get("spans"), text) if "spans" in extra else None
+        if problem:
+            yield BadRecord(source.name, n, INVALID_SPANS, problem)
+            continue
+        yield Record(text, meta, source.name, n, extra=extra)
+
+
+def _spans_problem(spans: Any, text: str) -> str | None:
+    """What is wrong with an input's `spans` (which the output keeps), if anything."""
+    if not isinstance(spans, list):
+        return f'"spans" is {_json_type(spans)}, not an array'
+    for k, s in enumerate(spans):
+        if not isinstance(s, dict):
+            return f'span {k} is {_json_type(s)}, not an object'
+        start, end, label = s.get("start"), s.get("end"), s.get("label")
+        if not (type(start) is int and type(end) is int):
+            return f"span {k}: start and end must be integers"
+        if not 0 <= start < end <= len(text):
+            return f"span {k}: offsets {start}-{end} are not inside the text (0-{len(text)})"
+        if not isinstance(label, str) or not label:
+            return f"span {k}: no label"
+    return None
 
 
 def _read_txt_whole(source: Source, fh: IO[bytes], max_chars: int) -> Iterator[Record | BadRecord]:
@@ -315,12 +358,11 @@ def _read_txt_whole(source: Source, fh: IO[bytes], max_chars: int) -> Iterator[R
     if bad:
         yield bad
         return
-    name = source.path.name if source.path is not None else source.name
-    yield Record(text, {"source": name}, source.name, 1)
+    yield Record(text, {"source": _label(source)}, source.name, 1)
 
 
 def _read_txt_lines(source: Source, fh: IO[bytes], max_chars: int, first_line: int = 1) -> Iterator[Record | BadRecord]:
-    name = source.path.name if source.path is not None else source.name
+    name = _label(source)
     for n, line in _lines(source, fh, _byte_limit(max_chars, escaped=False), first_line):
         if isinstance(line, BadRecord):
             yield line
@@ -348,25 +390,7 @@ def read_tasks(paths: Iterable[str | Path]) -> Iterator[tuple[str, int, dict | B
     """(file, line, task) for every JSON object line of JSONL files (``.gz``
     too), or a `BadRecord` for a line that is not one. Unlike
     `read_records`, the whole task is kept and ``text`` is not checked."""
-    sources = resolve_inputs(paths, fmt="jsonl")
-    for source in sources:
+    for source in resolve_inputs(paths, fmt="jsonl"):
         with open_source(source, None) as (fh, _raw):
-            for n, line in _lines(source, fh, 0):
-                if isinstance(line, BadRecord):
-                    yield source.name, n, line
-                    continue
-                if not line.strip():
-                    continue
-                decoded = _decode(source, n, line)
-                if isinstance(decoded, BadRecord):
-                    yield source.name, n, decoded
-                    continue
-                try:
-                    obj = json.loads(decoded)
-                except ValueError as e:
-                    yield source.name, n, BadRecord(source.name, n, INVALID_JSON, f"malformed JSON: {e}")
-                    continue
-                if not isinstance(obj, dict):
-                    yield source.name, n, BadRecord(source.name, n, NOT_AN_OBJECT, f"expected a JSON object, found {_json_type(obj)}")
-                    continue
+            for n, obj in json_objects(source, fh, 0):
                 yield source.name, n, obj

@@ -100,7 +100,7 @@ def _pump(
 ) -> None:
     """Read, skip, batch, annotate, write: in input order, with at most
     `max_pending` batches in flight (0: each batch is done when sent)."""
-    from annotator.io.prodigy import input_hash
+    from annotator.io.prodigy import record_hash
 
     admit = Admission(out.done, keep_duplicates=job.settings.keep_duplicates)
     pending: deque[tuple[Future | BatchResult | None, list[Item]]] = deque()
@@ -110,7 +110,7 @@ def _pump(
     def submit() -> None:
         nonlocal items, n_records, chars
         if items:
-            batch = [(r.text, r.meta) for r in items if isinstance(r, Record)]
+            batch = [(r.text, r.meta, r.extra) for r in items if isinstance(r, Record)]
             pending.append((annotate(batch) if batch else None, items))
         items, n_records, chars = [], 0, 0
 
@@ -150,7 +150,7 @@ def _pump(
                 drain(max_pending)
             continue
         report.read += 1
-        if not admit(input_hash({"text": item.text}), report):
+        if not admit(record_hash(item.text, item.extra), report):
             continue
         items.append(item)
         n_records += 1

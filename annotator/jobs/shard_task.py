@@ -121,13 +121,13 @@ class _ShardWriter:
         self._batch: list[tuple[int, Record, int]] = []  # (item number, record, hash)
 
     def write(self, out: IO[bytes]) -> None:
-        from annotator.io.prodigy import input_hash
+        from annotator.io.prodigy import record_hash
 
         keep = self.settings.keep_duplicates
         seen: set[int] = set()
         chars = 0
         for p, piece in enumerate(self.shard.pieces):
-            source = Source(Path(piece.path), piece.kind, piece.gzipped, piece.size)  # type: ignore[arg-type]
+            source = Source(Path(piece.path), piece.kind, piece.gzipped, piece.size, piece.label)  # type: ignore[arg-type]
             records = read_range(
                 source, first_line=piece.first_line, n_lines=piece.n_lines, start=piece.start,
                 lines=self.settings.lines, max_chars=self.settings.max_chars,
@@ -136,7 +136,7 @@ class _ShardWriter:
                 if isinstance(rec, BadRecord):
                     self.items.append(["bad", p, rec.line, rec.error, rec.message, rec.extra])
                     continue
-                h = input_hash({"text": rec.text})
+                h = record_hash(rec.text, rec.extra)
                 if not keep:
                     if h in seen or h in self.skip:
                         self.items.append(["skip", p, rec.line, h])
@@ -153,7 +153,7 @@ class _ShardWriter:
     def _flush(self, out: IO[bytes]) -> None:
         if not self._batch:
             return
-        result = self.annotator([(r.text, r.meta) for _, r, _ in self._batch])
+        result = self.annotator([(r.text, r.meta, r.extra) for _, r, _ in self._batch])
         for (i, rec, h), line, stats in zip(self._batch, result.items, result.item_stats):
             p = self.items[i][1]
             if isinstance(line, bytes):

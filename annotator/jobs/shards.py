@@ -59,6 +59,7 @@ class Piece:
     start: int | None  # byte offset of first_line in a plain file
     size: int
     mtime_ns: int
+    label: str | None = None  # as the user named the file: a text file's meta.source
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,8 @@ def plan_shards(sources: list[Source], shard_lines: int, lines: bool) -> list[Sh
         assert src.path is not None
         path = os.path.abspath(src.path)
         st = os.stat(path)
-        common = dict(path=path, name=src.name, kind=src.kind, gzipped=src.gzipped, size=st.st_size, mtime_ns=st.st_mtime_ns)
+        common = dict(path=path, name=src.name, kind=src.kind, gzipped=src.gzipped, size=st.st_size, mtime_ns=st.st_mtime_ns,
+                      label=src.label)
         if src.kind == "txt" and not lines:
             pieces.append(Piece(**common, first_line=1, n_lines=None, start=None))  # type: ignore[arg-type]
             fill += 1

@@ -27,8 +27,8 @@ ZONE_WORDS = 5_000_000
 #: Claims are counted apart; their optional QUANTITY spans are not entities.
 QUANTITY = "QUANTITY"
 
-#: One (text, meta) a document.
-Batch = list[tuple[str, dict]]
+#: One (text, meta, the input's other keys) a document.
+Batch = list[tuple[str, dict, dict]]
 #: What one document adds to a job's totals: words, entity labels, claims,
 #: claims with a speaker.
 ItemStats = tuple[int, dict[str, int], int, int]
@@ -82,20 +82,20 @@ class Annotator:
             self._zone = ExitStack()
             self._zone.enter_context(self.nlp.memory_zone())
         try:
-            texts = [text for text, _ in batch]
+            texts = [text for text, _, _ in batch]
             try:
                 docs: list[Any] = self._annotate(texts)
             except Exception:
                 # One bad document must not cost the whole batch: redo it one by one.
                 docs = [self._one(text) for text in texts]
-            for (text, meta), doc in zip(batch, docs):
+            for (text, meta, extra), doc in zip(batch, docs):
                 if isinstance(doc, str):
                     result.fail(doc)
                     continue
                 try:
                     task = doc_to_task(
                         doc, meta, quantity_spans=self.settings.quantity_spans, relations=self.settings.relations,
-                        text=text,
+                        text=text, extra=extra,
                     )
                     line = orjson.dumps(task) + b"\n"  # compact, UTF-8, and several times faster than json
                 except Exception as e:  # noqa: BLE001
