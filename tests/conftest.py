@@ -1,4 +1,4 @@
-"""Shared fixtures: the pipeline, and the team's shared reference data."""
+"""Shared fixtures: the pipeline, the project's wheel, and the team's shared reference data."""
 from __future__ import annotations
 
 import json
@@ -160,3 +160,11 @@ def nlp():
     import annotator
 
     return annotator.load()
+
+
+@pytest.fixture(scope="session")
+def project_wheel(tmp_path_factory) -> Path:
+    """The project's wheel (tests/wheels.py), built once for test_wheel and test_package."""
+    from wheels import build_project_wheel
+
+    return build_project_wheel(tmp_path_factory.mktemp("wheel"))

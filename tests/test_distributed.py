@@ -163,7 +163,7 @@ def test_without_dask_the_error_says_how_to_install(tmp_path):
     proc = subprocess.run([PY, "-c", code, str(SAMPLE), str(tmp_path / "o.jsonl")], capture_output=True, timeout=120)
     assert proc.returncode == 2
     err = proc.stderr.decode()
-    assert "pip install 'annotator[dask]'" in err and "--engine dask" in err
+    assert "pip install 'persian-news-annotator[dask]'" in err and "--engine dask" in err
     assert not (tmp_path / "o.jsonl.part").exists()
 
 

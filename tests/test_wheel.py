@@ -1,62 +1,29 @@
 """A wheel works: the project built as a wheel and installed (not editable)
 in a fresh venv annotates, trains with the configs shipped inside it, and
-saves a pipeline that `spacy.load` loads there.
-
-The venv gets its dependencies from this test venv's site-packages (a path
-in a `.pth` file, added after the wheel is installed), so nothing is
-downloaded; the source is copied first, so the build leaves the checkout
-clean. About a minute.
+saves a pipeline that `spacy.load` loads there. Offline, without touching
+the checkout (tests/wheels.py). About a minute.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
-import shutil
-import subprocess
-import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
 
 from conftest import DATA, ROOT, load_jsonl, offsets
+from wheels import clean_env, run, venv_with
 
 TINY = ["--set", "components.tok2vec.model.encode.width=32", "--set", "components.tok2vec.model.encode.depth=1",
         "--set", "components.tok2vec.model.embed.rows=[500,100,100,50]", "--set",
         "components.ner.model.hidden_width=16", "--set", "training.eval_frequency=5"]
 
 
-def run(cmd: list, cwd: Path, env: dict) -> subprocess.CompletedProcess:
-    proc = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, capture_output=True, text=True)
-    assert proc.returncode == 0, f"{cmd}\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}"
-    return proc
-
-
 @pytest.fixture(scope="module")
-def venv(tmp_path_factory) -> tuple[Path, dict]:
+def venv(project_wheel, tmp_path_factory) -> tuple[Path, dict]:
     """A fresh venv with the wheel installed; returns its python and an
     environment without PYTHONPATH."""
-    root = tmp_path_factory.mktemp("wheel")
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    src = root / "src"
-    src.mkdir()
-    shutil.copy(ROOT / "pyproject.toml", src)
-    shutil.copy(ROOT / "README.md", src)
-    shutil.copytree(ROOT / "annotator", src / "annotator", ignore=shutil.ignore_patterns("__pycache__"))
-    isolation = [] if importlib.util.find_spec("setuptools") is None else ["--no-build-isolation"]
-    run([sys.executable, "-m", "pip", "wheel", "--no-deps", *isolation, "-w", root / "dist", src], root, env)
-    (wheel,) = (root / "dist").glob("annotator-*.whl")
-
-    target = root / "venv"
-    run([sys.executable, "-m", "venv", "--without-pip", target], root, env)
-    python = target / "bin" / "python"
-    # Installed before the dependencies are visible, so pip sees no other annotator.
-    run([sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index", wheel], root, env)
-    site = Path(run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], root, env).stdout.strip())
-    deps = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
-    (site / "test_deps.pth").write_text("\n".join(sorted(deps)) + "\n", encoding="utf-8")
-    return python, env
+    env = clean_env()
+    return venv_with(tmp_path_factory.mktemp("wheel") / "venv", [project_wheel], env), env
 
 
 def test_installed_wheel_annotates_trains_and_loads(venv, tmp_path):

@@ -1,12 +1,18 @@
-"""`annotator save` and `annotator patterns`: the rule pipeline as files."""
+"""`annotator save`, `annotator patterns` and `annotator package`: the rule
+pipeline as files, and as a pip-installable package."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Optional
 
 import srsly
 import typer
 
+from annotator.package import NAME
+
 from . import app
+from .errors import DEBUG_HELP, fail, reported
 
 
 @app.command()
@@ -42,3 +48,37 @@ def patterns(
     entries = rules.token_patterns()
     srsly.write_jsonl(output, entries)
     typer.echo(f"Wrote {len(entries)} patterns to {output}")
+
+
+@app.command()
+def package(
+    output: Path = typer.Argument(..., help="Directory to build the package in (created if missing)."),
+    name: str = typer.Option(NAME, "--name", help="Package name (spaCy's 'fa_' is added if missing)."),
+    version: Optional[str] = typer.Option(None, "--version", help="Package version (default: this annotator's)."),
+    force: bool = typer.Option(False, "--force", help="Replace OUTPUT/NAME-VERSION if it exists."),
+    debug: bool = typer.Option(False, "--debug", help=DEBUG_HELP),
+) -> None:
+    """Build the default rule pipeline as a pip-installable package (`spacy
+    package`): a wheel in OUTPUT/NAME-VERSION/dist that requires
+    persian-news-annotator, so that after `pip install` of both,
+    `spacy.load(NAME)` loads it."""
+    from annotator import __version__
+    from annotator.package import build, package_dir, package_name, package_version
+
+    for check, value, option in [(package_name, name, "--name"), (package_version, version or __version__, "--version")]:
+        try:
+            check(value)
+        except ValueError as err:
+            fail(str(err), option)
+    target = package_dir(output, name, version or __version__)
+    if output.exists() and not output.is_dir():
+        fail("exists and is not a directory", output)
+    if target.exists() and not force:
+        fail("the package directory exists (use --force to replace it)", target)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        fail(f"cannot create the directory: {err.strerror or err}", output)
+    with reported(debug):
+        wheel = build(output, name=name, version=version, force=force)
+        print(f"wrote {wheel}", file=sys.stderr)

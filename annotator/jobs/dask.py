@@ -59,7 +59,7 @@ from annotator.jobs.shards import (
 )
 from annotator.jobs.worker import BatchResult
 
-INSTALL_HINT = "pip install 'annotator[dask]'"
+INSTALL_HINT = "pip install 'persian-news-annotator[dask]'"
 #: How often a failed shard task is retried (a lost worker's task is
 #: rescheduled by Dask on its own, up to `distributed.scheduler.allowed-failures`).
 RETRIES = 2

@@ -17,12 +17,12 @@ def build_floret_vectors(texts: Iterable[str], output_dir: str | Path, *, dim: i
     Words are our tokenizer's NORM forms and the table is keyed by NORM, so
     Arabic ي/ك, ZWNJ and digit variants share a vector, and unseen words
     still get one from their character n-grams. Needs the optional `floret`
-    package (`pip install annotator[train]`).
+    package (`pip install 'persian-news-annotator[train]'`).
     """
     try:
         import floret
     except ImportError as err:  # pragma: no cover - depends on the install
-        raise RuntimeError("floret is not installed: pip install 'annotator[train]'") from err
+        raise RuntimeError("floret is not installed: pip install 'persian-news-annotator[train]'") from err
     from spacy.training.initialize import convert_vectors
 
     from annotator.pipeline import blank
