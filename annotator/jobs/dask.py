@@ -22,7 +22,7 @@ machines. The output is byte for byte the local engine's.
   (documents already in OUTPUT.part or a finished OUTPUT are skipped: the
   workers are told their `_input_hash`es and do not annotate them again).
 
-The workers need this package (`pip install 'annotator[dask]'`, same
+The workers need this package (`pip install 'persian-news-annotator[dask]'`, same
 version as the client) and, with `--pipeline`, the pipeline at the same
 path. Run them with one thread each (`dask worker --nthreads 1 --nworkers
 N`): a worker process annotates one shard at a time.
