@@ -1,7 +1,6 @@
 """`annotator annotate`: the command line over `annotator.jobs.run_job`."""
 from __future__ import annotations
 
-import os
 import signal
 
 import typer
@@ -9,6 +8,7 @@ import typer
 from annotator.io.records import DEFAULT_MAX_CHARS
 from annotator.jobs import Engine, Settings, run_job
 from . import app
+from .errors import debug_wanted
 
 
 @app.command()
@@ -124,7 +124,7 @@ def annotate(
         inputs, output, settings,
         engine=job_engine, n_process=n_process, batch_size=batch_size, resume=resume, strict=strict,
         skip_unreadable=skip_unreadable, errors=errors, quiet=quiet, stats=stats,
-        debug=debug or os.environ.get("ANNOTATOR_DEBUG", "") not in ("", "0"),
+        debug=debug_wanted(debug),
     )
     # The job is over, and its code is the command's: a SIGTERM now must not
     # make the process look killed mid-job.

@@ -9,6 +9,7 @@ the checks of options that several commands share.
 """
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -23,7 +24,12 @@ USAGE = 2
 FAILURE = 1
 INTERRUPTED = 130
 
-DEBUG_HELP = "Show the traceback of an error."
+DEBUG_HELP = "Show the traceback of an error (also: ANNOTATOR_DEBUG=1)."
+
+
+def debug_wanted(flag: bool) -> bool:
+    """`--debug`, or ANNOTATOR_DEBUG set to anything but 0: show tracebacks."""
+    return flag or os.environ.get("ANNOTATOR_DEBUG", "") not in ("", "0")
 
 
 def fail(what: str, where: Any = None, code: int = USAGE) -> NoReturn:
@@ -73,6 +79,7 @@ def reported(debug: bool = False) -> Iterator[None]:
     from annotator.io.inputs import InputFileError
     from annotator.training.errors import DataError
 
+    debug = debug_wanted(debug)
     main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if main else None
     try:

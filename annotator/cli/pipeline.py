@@ -2,37 +2,61 @@
 pipeline as files, and as a pip-installable package."""
 from __future__ import annotations
 
+import json
+import shutil
 import sys
 from pathlib import Path
 from typing import Optional
 
-import srsly
 import typer
 
 from annotator.package import NAME
 
 from . import app
-from .errors import DEBUG_HELP, fail, reported
+from .errors import DEBUG_HELP, FAILURE, fail, reported
+from .files import output_path, write_output
 
 
 @app.command()
 def save(
-    output: Path = typer.Argument(..., help="Directory to write the pipeline to (created or replaced)."),
+    output: Path = typer.Argument(..., help="Directory to write the pipeline to (created, or replaced whole)."),
+    debug: bool = typer.Option(False, "--debug", help=DEBUG_HELP),
 ) -> None:
-    """Save the default pipeline (tokenizer, entity rules, claims, attribution)
-    with its lexicons, so that `spacy.load(OUTPUT)` loads it anywhere this
-    package is installed, and its lexicons can be edited in place."""
+    """Save the default pipeline (tokenizer, entity rules, memory, claims,
+    attribution) with its lexicons, so that `spacy.load(OUTPUT)` loads it
+    anywhere this package is installed, and its lexicons can be edited in
+    place. The directory is written beside OUTPUT and moved into place, so
+    a failure leaves OUTPUT as it was."""
     from annotator.pipeline import load
 
-    nlp = load()
-    nlp.to_disk(output)
-    typer.echo(f"Saved pipeline {nlp.pipe_names} to {output}")
+    if output.exists() and not output.is_dir():
+        fail("exists and is not a directory", output)
+    if not output.absolute().parent.is_dir():
+        fail("the output's folder does not exist", output.absolute().parent)
+    with reported(debug):
+        nlp = load()
+        part = output.with_name(f".{output.name}.part")
+        old = output.with_name(f".{output.name}.old")
+        for stale in (part, old):
+            shutil.rmtree(stale, ignore_errors=True)
+        try:
+            nlp.to_disk(part)
+            if output.exists():
+                output.rename(old)
+            part.rename(output)
+        except OSError as err:
+            fail(f"cannot write the pipeline: {err.strerror or err}", output, FAILURE)
+        finally:
+            shutil.rmtree(part, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)
+    print(f"Saved pipeline {nlp.pipe_names} to {output}", file=sys.stderr)
 
 
 @app.command()
 def patterns(
-    output: Path = typer.Option(..., "--output", "-o", help="JSONL file to write (use with Prodigy's --patterns)."),
-    pipeline: Path = typer.Option(None, "--pipeline", help="A saved pipeline to take the lexicons from (default: the built-in ones)."),
+    output: str = typer.Option(..., "--output", "-o", help="JSONL file to write (use with Prodigy's --patterns); '-' for stdout."),
+    pipeline: Optional[Path] = typer.Option(None, "--pipeline", help="A saved pipeline to take the lexicons from (default: the built-in ones)."),
+    debug: bool = typer.Option(False, "--debug", help=DEBUG_HELP),
 ) -> None:
     """Export the entity lexicons as a Prodigy patterns file.
 
@@ -43,11 +67,19 @@ def patterns(
     """
     from annotator.pipeline import load
 
-    nlp = load(pipeline)
-    rules = nlp.get_pipe("annotator_entities")
-    entries = rules.token_patterns()
-    srsly.write_jsonl(output, entries)
-    typer.echo(f"Wrote {len(entries)} patterns to {output}")
+    out = output_path(output)
+    if pipeline is not None and not (pipeline / "annotator_entities").is_dir():
+        fail("not a saved pipeline with annotator_entities", pipeline)
+    with reported(debug):
+        nlp = load(pipeline)
+        entries = nlp.get_pipe("annotator_entities").token_patterns()
+        write_output(_jsonl(entries), out, "the patterns")
+    if out is not None:
+        print(f"Wrote {len(entries)} patterns to {out}", file=sys.stderr)
+
+
+def _jsonl(entries: list[dict]) -> bytes:
+    return "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries).encode("utf-8")
 
 
 @app.command()

@@ -7,7 +7,6 @@ written; the report is written whole or not at all.
 """
 from __future__ import annotations
 
-import os
 import signal
 import sys
 import threading
@@ -16,8 +15,7 @@ from pathlib import Path
 import typer
 
 from . import app
-
-STDIO = "-"
+from .files import STDIO, output_path, write_output
 MAX_REPORTED = 20  # bad lines printed before only their number is
 
 
@@ -53,11 +51,11 @@ def render(
     try:
         if direction not in DIRECTIONS:
             raise _InputError(f"must be one of {', '.join(DIRECTIONS)}, not {direction!r} (--dir)")
-        out = _check_output(output, input)
+        out = output_path(output, [input])
         tasks = _read(input, limit)
         name = "stdin" if input == STDIO else Path(input).name
         page = render_tasks(tasks, title=title or name, direction=direction)
-        _write(page, out)
+        write_output(page.encode("utf-8", errors="replace"), out, "the report")
     except _InputError as e:
         for message in e.messages:
             print(f"error: {message}", file=sys.stderr)
@@ -70,20 +68,6 @@ def render(
             signal.signal(signal.SIGTERM, old_term)
     if out is not None:
         print(f"Wrote {out}", file=sys.stderr)
-
-
-def _check_output(output: str, input: str) -> Path | None:
-    """The output path (None for stdout), checked before any work."""
-    if output == STDIO:
-        return None
-    out = Path(output)
-    if out.is_dir():
-        raise _InputError(f"the output is a directory ({out})")
-    if not out.parent.is_dir():
-        raise _InputError(f"the output's folder does not exist ({out.parent})")
-    if input != STDIO and os.path.realpath(out) == os.path.realpath(input):
-        raise _InputError(f"the output would overwrite the input ({out})")
-    return out
 
 
 def _read(input: str, limit: int) -> list[dict]:
@@ -116,25 +100,3 @@ def _what_where(problem: str, input: str) -> str:
     return f"{what} ({where})" if sep and where.startswith(str(Path(input))) else problem
 
 
-def _write(page: str, out: Path | None) -> None:
-    """The page to stdout, or to `out` through a temporary file renamed into
-    place, so that an interrupted run leaves no half-written report."""
-    data = page.encode("utf-8", errors="replace")
-    if out is None:
-        try:
-            sys.stdout.flush()
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
-        except BrokenPipeError:  # `| head`: the reader has gone, nothing to say
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise typer.Exit(1) from None
-        return
-    part = out.with_name(f".{out.name}.part")
-    try:
-        part.write_bytes(data)
-        os.replace(part, out)
-    except OSError as e:
-        print(f"error: cannot write the report: {e.strerror or e} ({out})", file=sys.stderr)
-        raise typer.Exit(1)
-    finally:
-        part.unlink(missing_ok=True)
