@@ -56,7 +56,7 @@ TRAIN = [  # a tiny model: the point is that training runs on the data, not what
 ]
 
 
-def _label_studio() -> Path:
+def label_studio_command() -> Path:
     """The `label-studio` command of this Python's environment, or skip
     (fail when ANNOTATOR_REQUIRE_LABEL_STUDIO=1)."""
     found = Path(sys.executable).with_name("label-studio")
@@ -186,7 +186,7 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    command = _label_studio()
+    command = label_studio_command()
     srv = Server(command, tmp_path_factory.mktemp("label-studio"))
     try:
         yield srv.start()
