@@ -15,7 +15,6 @@ renamed into place, or to stdout with ``-o -``.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any, Iterable
@@ -24,6 +23,7 @@ import typer
 
 from . import app
 from .errors import DEBUG_HELP, fail, reported, same_file
+from .output import write_output
 
 STDIO = "-"
 MAX_REPORTED = 20  # problems printed before only their number is
@@ -72,9 +72,9 @@ def to_label_studio(
         _stop_on(problems)
         if not tasks:
             fail("no tasks in the input", ", ".join(inputs))
-        _write(_json_array(tasks), out)
+        write_output(_json_array(tasks), out)
         if config_out is not None:
-            _write(labeling_config().encode("utf-8"), config_out)
+            write_output(labeling_config().encode("utf-8"), config_out)
         _say(f"✔ {len(tasks):,} tasks → {out or 'stdout'}" + (f"; labeling config → {config_out}" if config_out else ""))
 
 
@@ -131,7 +131,7 @@ def from_label_studio(
             problems.append(f"{ids_only:,} tasks nobody reviewed have prediction ids only (Label Studio's quick "
                             f"export): use --reviewed-only to leave them out, or the snapshot export ({name})")
         _stop_on(problems)
-        _write(b"".join(lines), out)
+        write_output(b"".join(lines), out)
         counts = ", ".join(f"{k} {v:,}" for k, v in sorted(answers.items())) or "none"
         _say(f"✔ {len(lines):,} tasks → {out or 'stdout'} ({counts})")
 
@@ -186,26 +186,6 @@ def _json_array(items: list[dict]) -> bytes:
     """A JSON array, one item a line: importable, and readable in a diff."""
     body = ",\n".join(json.dumps(item, ensure_ascii=False) for item in items)
     return f"[\n{body}\n]\n".encode("utf-8")
-
-
-def _write(data: bytes, out: Path | None) -> None:
-    """`data` to stdout, or to `out` through a temporary file renamed into
-    place, so that an interrupted run leaves no half-written file."""
-    if out is None:
-        try:
-            sys.stdout.flush()
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
-        except BrokenPipeError:  # `| head`: the reader has gone, nothing to say
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise typer.Exit(1) from None
-        return
-    part = out.with_name(f".{out.name}.part")
-    try:
-        part.write_bytes(data)
-        os.replace(part, out)
-    finally:
-        part.unlink(missing_ok=True)
 
 
 def _say(text: str) -> None:

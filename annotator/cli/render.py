@@ -16,6 +16,7 @@ from pathlib import Path
 import typer
 
 from . import app
+from .output import write_output
 
 STDIO = "-"
 MAX_REPORTED = 20  # bad lines printed before only their number is
@@ -116,24 +117,9 @@ def _what_where(problem: str, input: str) -> str:
 
 
 def _write(page: str, out: Path | None) -> None:
-    """The page to stdout, or to `out` through a temporary file renamed into
-    place, so that an interrupted run leaves no half-written report."""
-    data = page.encode("utf-8", errors="replace")
-    if out is None:
-        try:
-            sys.stdout.flush()
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
-        except BrokenPipeError:  # `| head`: the reader has gone, nothing to say
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise typer.Exit(1) from None
-        return
-    part = out.with_name(f".{out.name}.part")
+    """The page to stdout or, whole or not at all, to `out`."""
     try:
-        part.write_bytes(data)
-        os.replace(part, out)
+        write_output(page.encode("utf-8", errors="replace"), out)
     except OSError as e:
         print(f"error: cannot write the report: {e.strerror or e} ({out})", file=sys.stderr)
         raise typer.Exit(1)
-    finally:
-        part.unlink(missing_ok=True)
