@@ -103,7 +103,7 @@ def pick_result(ls_task: dict) -> tuple[str | None, Any]:
         return IGNORE, _latest(full).get("result") if full else []
     if predictions and not full:
         raise PredictionIdsOnly(["not reviewed, and the export lists its predictions by id only (Label Studio's "
-                                 "quick export): export with full predictions (see to-label-studio --help)"])
+                                 "quick export): export with full predictions (see from-label-studio --help)"])
     return None, _latest(full).get("result") if full else []
 
 
