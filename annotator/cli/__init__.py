@@ -13,6 +13,7 @@ app = typer.Typer(
 
 from . import annotate  # noqa: E402,F401  (registers the command)
 from . import export  # noqa: E402,F401  (registers the command)
+from . import labelstudio  # noqa: E402,F401  (registers to-label-studio and from-label-studio)
 from . import pipeline  # noqa: E402,F401  (registers `save` and `patterns`)
 from . import render  # noqa: E402,F401  (registers the command)
 from . import train, evaluate  # noqa: E402,F401  (register the commands)
