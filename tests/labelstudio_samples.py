@@ -38,6 +38,14 @@ def sample_tasks(nlp) -> list[dict]:
     return [annotated(nlp, r["text"], r.get("meta") or {}) for r in sample_records()]
 
 
+def seed_task(nlp) -> dict:
+    """The team's seed article (../shared/gold), as annotated."""
+    from conftest import shared_path
+
+    text = shared_path("gold", "seed-article.txt").read_text(encoding="utf-8")
+    return annotated(nlp, text, {"id": "seed-article"})
+
+
 def find(text: str, snippet: str) -> tuple[int, int]:
     """Offsets of the first `snippet` in `text`."""
     start = text.index(snippet)

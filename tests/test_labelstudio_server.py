@@ -42,7 +42,7 @@ from spacy.tokens import DocBin
 from typer.testing import CliRunner
 
 from annotator.cli import app
-from labelstudio_samples import find, sample_tasks, tricky_task
+from labelstudio_samples import find, sample_tasks, seed_task, tricky_task
 
 START_TIMEOUT = 600  # seconds: migrations on two busy shared cores
 HTTP_TIMEOUT = 120
@@ -221,7 +221,7 @@ def _snapshot_export(client, project_id: int) -> bytes:
 
 
 def test_review_in_label_studio_then_train(client, nlp, tmp_path):
-    tasks = [tricky_task(nlp), *sample_tasks(nlp)]
+    tasks = [tricky_task(nlp), *sample_tasks(nlp), seed_task(nlp)]
     annotated = tmp_path / "annotated.jsonl"
     annotated.write_bytes(b"".join(orjson.dumps(t) + b"\n" for t in tasks))
     _run("to-label-studio", str(annotated), "-o", str(tmp_path / "tasks.json"),
