@@ -141,6 +141,20 @@ def _tree_memory_kb(root: int) -> tuple[int, dict[int, int]]:
     return total, peaks
 
 
+def build_long_document(path: Path, megabytes: float) -> int:
+    """One JSONL document of about `megabytes` MB: Fars News paragraphs in
+    order, separated by blank lines. Returns its words."""
+    paragraphs, text, size = fars_paragraphs(), [], 0
+    k = 0
+    while size < megabytes * 1e6:
+        text.append(paragraphs[k % len(paragraphs)])
+        size += len(text[-1].encode("utf-8")) + 2
+        k += 1
+    body = "\n\n".join(text)
+    path.write_text(json.dumps({"text": body, "meta": {"long": megabytes}}, ensure_ascii=False) + "\n", encoding="utf-8")
+    return len(body.split())
+
+
 def freeze_code(workdir: Path) -> Path:
     """A copy of the `annotator` package as it is now, so that every run of
     the benchmark uses the same code even while the checkout is edited."""
@@ -188,13 +202,14 @@ def run_watched(cmd: list[str], workdir: Path, code: Path | None) -> dict:
     }
 
 
-def run_cli(input_path: Path, workdir: Path, n_process: int, batch_size: int, code: Path | None = None) -> dict:
-    out = workdir / f"out-n{n_process}.jsonl"
-    stats = workdir / f"stats-n{n_process}.json"
+def run_cli(input_path: Path, workdir: Path, n_process: int, batch_size: int, code: Path | None = None,
+            python: str = sys.executable, tag: str = "", extra: tuple[str, ...] = ()) -> dict:
+    out = workdir / f"out-n{n_process}{tag}.jsonl"
+    stats = workdir / f"stats-n{n_process}{tag}.json"
     cmd = [
-        sys.executable, "-m", "annotator", "annotate", str(input_path), "-o", str(out),
+        python, "-m", "annotator", "annotate", str(input_path), "-o", str(out),
         "--n-process", str(n_process), "--batch-size", str(batch_size), "--quiet", "--stats", str(stats),
-        "--errors", str(workdir / f"errors-n{n_process}.jsonl"),
+        "--errors", str(workdir / f"errors-n{n_process}{tag}.jsonl"), *extra,
     ]
     watched = run_watched(cmd, workdir, code)
     summary = json.loads(stats.read_text(encoding="utf-8"))
@@ -220,6 +235,12 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None, help="keep the corpus and outputs here (default: a temp dir)")
     parser.add_argument("--write", action="store_true", help=f"append the results to {RESULTS.relative_to(ROOT)}")
     parser.add_argument("--no-freeze", action="store_true", help="run the checkout's code as it is at each run, not a copy made at the start")
+    parser.add_argument("--baseline-python", nargs="*", default=[],
+                        help="also run one process with each of these interpreters (other checkouts' venvs: their own "
+                        "annotator), in the same run, for before/after ratios")
+    parser.add_argument("--long-docs", type=float, nargs="*", default=[],
+                        help="also annotate single documents of these many MB each (e.g. 1 3): their words/s "
+                        "against ordinary articles' shows whether any step is worse than linear")
     args = parser.parse_args()
 
     import spacy
@@ -262,6 +283,22 @@ def main() -> None:
             f"peak RSS main {r['rss_main_mb']:.0f} MB, worker {r['rss_worker_mb'] or 0:.0f} MB, tree {r['rss_tree_mb']:.0f} MB; "
             f"CPU {r['cpu']:.0f} s; load average {r['load']:.1f}"
         )
+    for k, python in enumerate(args.baseline_python):
+        r = run_cli(corpus, workdir, 1, args.batch_size, None, python=python, tag=f"-baseline{k}")
+        ours = next((x for x in runs if x["n_process"] == 1), None)
+        ratio = f"; this code / baseline {ours['summary']['words_per_second'] / r['summary']['words_per_second']:.2f}×" if ours else ""
+        print(f"baseline ({python}), n_process=1: {words / r['wall']:,.0f} words/s end to end, "
+              f"{r['summary']['words_per_second']:,.0f} words/s annotating{ratio}")
+        r["output"].unlink(missing_ok=True)
+    for mb in args.long_docs:
+        long_path = workdir / f"long-{mb:g}MB.jsonl"
+        long_words = build_long_document(long_path, mb)
+        r = run_cli(long_path, workdir, 1, args.batch_size, code, tag=f"-long{mb:g}", extra=("--max-chars", "0"))
+        ours = next((x for x in runs if x["n_process"] == 1), None)
+        per_word = (1 / r["summary"]["words_per_second"]) / (1 / ours["summary"]["words_per_second"]) if ours else float("nan")
+        print(f"one document of {mb:g} MB ({long_words:,} words): {r['summary']['words_per_second']:,.0f} words/s "
+              f"annotating, {per_word:.2f}× the per-word time of ordinary articles; peak RSS {r['rss_main_mb']:.0f} MB")
+        r["output"].unlink(missing_ok=True)
     blank_after, _ = blank_fa_words_per_second(corpus)
     blank = (blank_before + blank_after) / 2
     print(f"blank fa tokenizer (after): {blank_after:,.0f} words/s; mean {blank:,.0f}")

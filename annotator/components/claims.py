@@ -15,9 +15,9 @@ from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Union
 
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.scorer import Scorer
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
@@ -282,8 +282,9 @@ class _Offsets:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.starts = [t.idx for t in doc]
-        self.ends = [t.idx + len(t) for t in doc]
+        arr = doc.to_array([IDX, LENGTH])  # arrays, not a Token object per token
+        self.starts = arr[:, 0].tolist()
+        self.ends = (arr[:, 0] + arr[:, 1]).tolist()
 
     def span(self, start: int, end: int) -> Optional[Span]:
         """The tokens overlapping [start, end), as `char_span(..., "expand")`."""

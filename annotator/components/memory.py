@@ -101,9 +101,12 @@ class EntityMemory(DataFilesComponent):
         taken = bytearray(len(doc))
         for e in ents:
             taken[e.start:e.end] = b"\x01" * len(e)
-        found = self._short_forms(doc, ents, norms, taken, lex)
-        found += self._name_parts(doc, ents, norms, taken, lex)
-        found += self._head_and_name(doc, ents, norms, taken)
+        labels = {e.label_ for e in ents}
+        found = self._short_forms(doc, ents, norms, taken, lex) if labels & {"ORG", "MINISTRY"} else []
+        if "PERSON" in labels:
+            found += self._name_parts(doc, ents, norms, taken, lex)
+        if "ORG" in labels:
+            found += self._head_and_name(doc, ents, norms, taken)
         if not found:
             return doc
         doc.ents = sorted(ents + found, key=lambda s: s.start)
@@ -162,12 +165,13 @@ class EntityMemory(DataFilesComponent):
                 firsts.setdefault(h, e.end)
         if not firsts:
             return out
-        for i, h in enumerate(norms):
-            if h in firsts and i >= firsts[h] and not taken[i]:
+        for i in [k for k, h in enumerate(norms) if h in firsts]:
+            if i >= firsts[norms[i]] and not taken[i]:
                 self._claim(doc, i, i + 1, "PERSON", taken, out)
         # «آقای X», «دکتر X» before the first full mention too
-        for i, h in enumerate(norms[:-1]):
-            if h in lex.honorifics and norms[i + 1] in firsts and not taken[i + 1]:
+        honorifics = lex.honorifics
+        for i in [k for k, h in enumerate(norms[:-1]) if h in honorifics]:
+            if norms[i + 1] in firsts and not taken[i + 1]:
                 self._claim(doc, i + 1, i + 2, "PERSON", taken, out)
         return out
 
@@ -176,7 +180,8 @@ class EntityMemory(DataFilesComponent):
         """A long ORG named again by its head and its last word."""
         out: list[Span] = []
         pairs = {(norms[e.start], norms[e.end - 1]): e.end for e in ents if e.label_ == "ORG" and len(e) >= 3}
-        for i in range(len(norms) - 1):
+        heads = {head for head, _ in pairs}
+        for i in [k for k, h in enumerate(norms[:-1]) if h in heads]:
             after = pairs.get((norms[i], norms[i + 1]))
             if after is not None and i >= after and not taken[i] and not taken[i + 1]:
                 EntityMemory._claim(doc, i, i + 2, "ORG", taken, out)
@@ -186,6 +191,8 @@ class EntityMemory(DataFilesComponent):
     def _later(doc: Doc, norms: list[int], forms: set[tuple[int, ...]], label: str, taken: bytearray,
                out: list[Span]) -> None:
         """Every free occurrence of the given norm sequences (one pass)."""
+        if not forms:
+            return
         by_first: dict[int, list[tuple[int, ...]]] = {}
         for form in sorted(forms, key=len, reverse=True):
             by_first.setdefault(form[0], []).append(form)

@@ -100,9 +100,9 @@ class EntityRules(DataFilesComponent):
             # where they overlap, or only fill the gaps, as configured.
             existing = list(doc.ents)
             if self.overwrite_ents:
-                flat += [e for e in existing if not any(_overlap(e, s) for s in flat)]
+                flat += _outside(existing, flat, len(doc))
             else:
-                flat = existing + [s for s in flat if not any(_overlap(e, s) for e in existing)]
+                flat = existing + _outside(flat, existing, len(doc))
         doc.ents = sorted(flat, key=lambda s: s.start)
         if self.spans_key:
             doc.spans[self.spans_key] = _distinct(spans)
@@ -158,5 +158,9 @@ def _distinct(spans: list[Span]) -> list[Span]:
     return out
 
 
-def _overlap(a: Span, b: Span) -> bool:
-    return a.start < b.end and b.start < a.end
+def _outside(spans: list[Span], taken: list[Span], length: int) -> list[Span]:
+    """The spans that overlap none of `taken` (in one pass over the tokens)."""
+    covered = bytearray(length)
+    for s in taken:
+        covered[s.start:s.end] = b"\x01" * len(s)
+    return [s for s in spans if not any(covered[s.start:s.end])]

@@ -91,6 +91,11 @@ class EntityLexicon:
             else:
                 variants.append(entry)
         self.ruler.add_patterns(variants)
+        # The ruler's match keys, as SpanRuler names them (repr((label, id))):
+        # our own spans from its matchers, without `SpanRuler.match`'s
+        # per-call set-up, on every document.
+        self.keys = {nlp.vocab.strings.add(repr((e["label"], e.get("id", "")))): (e["label"], e.get("id", ""))
+                     for e in self.patterns}
         self.sport_ruler = SpanRuler(tokenize, "annotator_entities_sport", spans_key=None, phrase_matcher_attr="NORM")
         sport = parse_patterns(self.files.get(SPORT_PATTERNS, ""), SPORT_PATTERNS, labels=LABELS)
         self.sport_ruler.add_patterns([dict(e, pattern=v) for e in sport for v in sorted(phrase_variants(e["pattern"]))])
@@ -213,10 +218,14 @@ class EntityLexicon:
     def lexicon_spans(self, doc: Doc) -> list[Span]:
         """The lexicon's matches as labelled spans (the clubs named by an
         ordinary word only in a sports story)."""
-        spans = self.ruler.match(doc)
-        if len(self.sport_words & set(doc.to_array(NORM).tolist())) >= SPORT_WORDS:
-            spans = sorted(set(spans) | set(self.sport_ruler.match(doc)))
-        return spans
+        matches = set(self.ruler.phrase_matcher(doc))
+        if len(self.ruler.matcher):
+            matches.update(self.ruler.matcher(doc))
+        keys = self.keys
+        spans = [Span(doc, start, end, label=keys[key][0], span_id=keys[key][1]) for key, start, end in matches]
+        if self.sport_ruler.phrase_matcher(doc) and len(self.sport_words.intersection(doc.to_array(NORM).tolist())) >= SPORT_WORDS:
+            spans = list(set(spans) | set(self.sport_ruler.match(doc)))
+        return sorted(spans)
 
     def match_markers(self, doc: Doc) -> dict[str, dict[int, int]]:
         """Marker matches by kind: start token -> end of the longest match."""
@@ -224,7 +233,8 @@ class EntityLexicon:
         strings = doc.vocab.strings
         for match_id, start, end in self.markers(doc):
             by_start = markers.setdefault(strings[match_id], {})
-            by_start[start] = max(end, by_start.get(start, 0))
+            if end > by_start.get(start, 0):
+                by_start[start] = end
         found = self.given_names.find(doc.to_array(NORM).tolist())
         if found:
             by_start = markers.setdefault("GIVEN_NAMES", {})
@@ -261,26 +271,33 @@ class _NormPhrases:
 
     def __init__(self, strings) -> None:
         self.strings = strings
-        self.by_first: dict[int, list[tuple[int, ...]]] = {}
+        self.single: set[int] = set()  # one-token phrases
+        self.longer: dict[tuple[int, int], list[tuple[int, ...]]] = {}  # first two norms -> phrases, longest first
+        self.firsts: set[int] = set()  # first norms of the longer phrases
 
     def add(self, norms: list[str]) -> None:
-        if not norms:
-            return
         key = tuple(self.strings.add(n) for n in norms)
-        phrases = self.by_first.setdefault(key[0], [])
-        if key not in phrases:
-            phrases.append(key)
-            phrases.sort(key=len, reverse=True)
+        if len(key) == 1:
+            self.single.add(key[0])
+        elif key:
+            self.firsts.add(key[0])
+            phrases = self.longer.setdefault(key[:2], [])
+            if key not in phrases:
+                phrases.append(key)
+                phrases.sort(key=len, reverse=True)
 
     def find(self, norms: list[int]) -> dict[int, int]:
-        """start -> end of the longest phrase starting there."""
-        by_first = self.by_first
-        out: dict[int, int] = {}
-        for i in [k for k, h in enumerate(norms) if h in by_first]:
-            for phrase in by_first[norms[i]]:
-                if tuple(norms[i:i + len(phrase)]) == phrase:
-                    out[i] = i + len(phrase)
-                    break
+        """start -> end of the longest phrase starting there (`norms`: a
+        Doc's NORM hashes). This runs on every token of every document."""
+        single, longer = self.single, self.longer
+        out = {i: i + 1 for i, h in enumerate(norms) if h in single}
+        if longer:
+            firsts = self.firsts
+            for i in [i for i, h in enumerate(norms) if h in firsts]:
+                for phrase in longer.get(tuple(norms[i:i + 2]), ()):
+                    if tuple(norms[i:i + len(phrase)]) == phrase:
+                        out[i] = i + len(phrase)
+                        break
         return out
 
 

@@ -174,6 +174,8 @@ def numbered(ctx: Context, spans: list[Span]) -> list[Span]:
 
 
 def _is_ordinal(text: str) -> bool:
+    if not text.endswith(("م", "اول", "نخست")):  # ordinals in letters: «دهم», «یازدهم», «اول»
+        return False
     found = find_numbers(text, quantities_only=False)
     return (len(found) == 1 and found[0].kind in ("ordinal", "name") and found[0].end == len(text)
             and not text[0].isdigit())

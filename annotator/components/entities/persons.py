@@ -198,13 +198,15 @@ def _bare_surnames(ctx: Context, surnames: set[tuple[str, ...]], persons: list[S
     doc = ctx.doc
     taken = {k for span in persons for k in range(span.start, span.end)}
     strings = doc.vocab.strings
-    firsts = {strings.add(s[0]) for s in surnames}
+    by_first: dict[int, list[tuple[int, ...]]] = {}  # first word -> surnames as hashes, longest first
+    for s in sorted(surnames, key=len, reverse=True):
+        key = tuple(strings.add(w) for w in s)
+        by_first.setdefault(key[0], []).append(key)
     norms = doc.to_array(NORM).tolist()  # hashes: no Token objects per token
     out: list[Span] = []
-    for i, h in enumerate(norms):
-        if h in firsts and i not in taken:
-            for s in sorted((s for s in surnames if strings.add(s[0]) == h), key=len, reverse=True):
-                if tuple(t.norm_ for t in doc[i:i + len(s)]) == s:
-                    out.append(Span(doc, i, i + len(s), label="PERSON"))
-                    break
+    for i in [k for k, h in enumerate(norms) if h in by_first and k not in taken]:
+        for s in by_first[norms[i]]:
+            if tuple(norms[i:i + len(s)]) == s:
+                out.append(Span(doc, i, i + len(s), label="PERSON"))
+                break
     return out
