@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.io.prodigy import doc_to_task
+from annotator.lang.normalize import normalize, normalize_all
 
 settings.register_profile("ci", max_examples=150, derandomize=True, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -82,6 +83,14 @@ def test_the_tokenizer_keeps_every_character(tokenizer_nlp, text):
     doc = tokenizer_nlp(text)
     assert doc.text == text
     assert "".join(t.text_with_ws for t in doc) == text
+
+
+@given(words=st.lists(st.text(alphabet=CHARS + "\x1f", max_size=6), max_size=30))
+def test_normalizing_a_word_list_at_once_is_normalizing_each_word(words):
+    """The lexicons are normalized in one pass over their join; the result is
+    the per-word norm, also for empty words, words that normalize to nothing
+    and words holding the join's separator."""
+    assert normalize_all(words) == [normalize(w) for w in words]
 
 
 def test_hashes_are_stable_across_processes():

@@ -62,6 +62,17 @@ def normalize(text: str) -> str:
     return out if out else text
 
 
+def normalize_all(texts: list[str]) -> list[str]:
+    """`normalize` of each text, in one pass over their join: word lists of
+    six figures load in a fraction of the time. The separator is a control
+    character no table maps, so the pieces come back one for one."""
+    joined = "\x1f".join(texts)
+    if "\x1f" in joined.replace("\x1f", "", len(texts) - 1):
+        return [normalize(t) for t in texts]  # a text holds the separator itself
+    outs = joined.translate(_NORM).lower().split("\x1f")
+    return [out if out else text for out, text in zip(outs, texts)]
+
+
 @lru_cache(maxsize=4)
 def fold_table(digits: str = "0123456789") -> dict[int, str]:
     """Same-length translation: variant letters to the standard letter, every

@@ -19,6 +19,7 @@ tests), then adjusted where news text needs more than hazm gives:
 from __future__ import annotations
 
 import copy
+import os
 import re
 from bisect import bisect_left, bisect_right
 from typing import Iterable, Iterator
@@ -112,8 +113,9 @@ class PersianTokenizer:
         self.join_affixes = join_affixes
         self.split_conjunctions = split_conjunctions
         self.split_sentences = split_sentences
-        self._hazm = WordTokenizer(join_verb_parts=False)
-        self._hazm_words = _offsets_pattern(self._hazm.pattern)
+        # Only hazm's splitting pattern is used here; its word list (which
+        # WordTokenizer would read again, 193k lines) comes from hazm_words.
+        self._hazm_words = _offsets_pattern(WordTokenizer(words_file=os.devnull, join_verb_parts=False).pattern)
         # hazm's word list (193k words) decides whether «وتجارت» is «و» +
         # «تجارت»: only when the whole is not a word and the rest is.
         self._known = hazm_words().keys() if split_conjunctions else frozenset()

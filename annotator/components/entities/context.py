@@ -21,10 +21,22 @@ class Context:
         self.markers = lex.match_markers(doc)
         self.units: dict[int, Span] = {}  # known names and found ORGs, longest by start
         self.person_starts: set[int] = set()
+        # The word-class questions below depend only on the Doc and the
+        # markers, and the grammars ask them of the same tokens many times.
+        self._starts: dict[tuple[str, ...], frozenset[int]] = {}
+        self._chain_ends: dict[int, bool] = {}
+        self._surnames: dict[tuple[int, bool], bool] = {}
 
     def marked(self, kind: str) -> dict[int, int]:
         """Marker matches of one kind: start -> end."""
         return self.markers.get(kind, {})
+
+    def marked_at(self, i: int, *kinds: str) -> bool:
+        """Whether a marker of any of these kinds starts at token i."""
+        starts = self._starts.get(kinds)
+        if starts is None:
+            starts = self._starts[kinds] = frozenset().union(*(self.marked(k) for k in kinds))
+        return i in starts
 
     def add_units(self, spans: list[Span]) -> None:
         for span in spans:
@@ -40,6 +52,12 @@ class Context:
 
     def ends_chain(self, i: int) -> bool:
         """Whether an organization or title chain must end before token i."""
+        ends = self._chain_ends.get(i)
+        if ends is None:
+            ends = self._chain_ends[i] = self._ends_chain(i)
+        return ends
+
+    def _ends_chain(self, i: int) -> bool:
         tok = self.doc[i]
         if tok.is_space or tok.is_punct or tok.like_num or tok.is_digit:
             return True
@@ -59,7 +77,7 @@ class Context:
         norm = doc[i].norm_
         if not is_word(doc[i].text) or norm in lex.non_names:
             return False
-        if any(i in self.marked(k) for k in ("TITLES", "TRIGGERS", "PLACES", "GIVEN_NAMES")):
+        if self.marked_at(i, "TITLES", "TRIGGERS", "PLACES", "GIVEN_NAMES"):
             return False
         if norm in lex.surnames:
             return True
@@ -94,7 +112,7 @@ class Context:
         doc, lex = self.doc, self.lex
         if self.ends_chain(k) or not is_word(doc[k].text):
             return False
-        if any(k in self.marked(m) for m in ("TITLES", "TRIGGERS", "PLACES", "GIVEN_NAMES", "HONORIFICS")):
+        if self.marked_at(k, "TITLES", "TRIGGERS", "PLACES", "GIVEN_NAMES", "HONORIFICS"):
             return False
         if doc[k].norm_ in lex.non_names and doc[k].norm_ not in lex.surnames:
             return False
@@ -149,7 +167,7 @@ class Context:
         than a second entity or a clause starting there."""
         if i >= len(self.doc) or i in self.units or i in self.person_starts:
             return False
-        if any(i in self.marked(k) for k in ("TRIGGERS", "TITLES", "HONORIFICS")):
+        if self.marked_at(i, "TRIGGERS", "TITLES", "HONORIFICS"):
             return False
         return not self.ends_chain(i)
 

@@ -89,7 +89,7 @@ def _runs_to_national(ctx: Context, start: int, end: int) -> int:
         if norm in lex.name_prepositions or norm == lex.conjunction or norm in lex.connectors:
             i += 1
             continue
-        if i in ctx.person_starts or any(i in ctx.marked(k) for k in ("TITLES", "TRIGGERS")) or not ctx.plain_word(i):
+        if i in ctx.person_starts or ctx.marked_at(i, "TITLES", "TRIGGERS") or not ctx.plain_word(i):
             return end
         i += 1
     return end

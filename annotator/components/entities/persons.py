@@ -97,16 +97,17 @@ def _subject_names(ctx: Context, taken: set[int]) -> list[Span]:
                 starts.add(k + 1)
                 break
     out = []
+    known = {k for s in ctx.units.values() for k in range(s.start, s.end)}
     for i in sorted(starts):
         while i < len(doc) and doc[i].is_space:
             i += 1
-        if i + 2 >= len(doc) or i in taken or i + 1 in taken or _known_at(ctx, i, i + 2):
+        if i + 2 >= len(doc) or i in taken or i + 1 in taken or i in known or i + 1 in known:
             continue  # taken, or a known name («فارن پالیسی»)
         first, nxt = doc[i], doc[i + 2]
         if not is_word(first.text) or lex.nominal.get(first.norm_) or ctx.ends_chain(i) \
                 or first.norm_ in lex.plural_titles or _plural_noun(lex, first.norm_):  # «وزرای امور …», «شاهدان عینی»
             continue
-        if any(i in ctx.marked(k) for k in ("TITLES", "TRIGGERS", "PLACES", "HONORIFICS")):
+        if ctx.marked_at(i, "TITLES", "TRIGGERS", "PLACES", "HONORIFICS"):
             continue
         if not ctx.surname_like(i + 1):
             continue
@@ -121,12 +122,6 @@ def _subject_names(ctx: Context, taken: set[int]) -> list[Span]:
             if j == 0 or not is_word(doc[j - 1].text) or doc[j - 1].norm_ in lex.speech_frame or j - 1 in taken:
                 out.append(Span(doc, j, j + 1, label="PERSON"))
     return out
-
-
-def _known_at(ctx: Context, start: int, end: int) -> bool:
-    """Whether a known name of the lexicon overlaps tokens start..end."""
-    return any(s.start < end and start < s.end for i in range(max(0, start - 8), end)
-               if (s := ctx.units.get(i)) is not None)
 
 
 def _plural_noun(lex, norm: str) -> bool:
