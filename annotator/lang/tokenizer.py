@@ -287,13 +287,17 @@ class PersianTokenizer:
         cuts = {m.start(1) for m in _WA_WORD.finditer(text) if self._is_glued(m.group(0))}
         if not cuts:
             return spans
+        starts = [s for s, _ in spans]
+        split = sorted(i for c in cuts if (i := bisect_left(starts, c - 1)) < len(spans)
+                       and starts[i] == c - 1 and spans[i][1] > c)
         out: list[tuple[int, int]] = []
-        for start, end in spans:
-            if start + 1 in cuts and end > start + 1:
-                out.append((start, start + 1))
-                out.append((start + 1, end))
-            else:
-                out.append((start, end))
+        k = 0
+        for i in split:  # only the few split tokens are touched
+            out.extend(spans[k:i])
+            start, end = spans[i]
+            out += [(start, start + 1), (start + 1, end)]
+            k = i + 1
+        out.extend(spans[k:])
         return out
 
     def _is_glued(self, word: str) -> bool:
@@ -314,12 +318,15 @@ class PersianTokenizer:
         joins.update(m.start(1) for m in self._prefix_re.finditer(text))
         if not joins:
             return spans
+        starts = [s for s, _ in spans]
+        joined = sorted(i for j in joins if 0 < (i := bisect_left(starts, j)) < len(spans) and starts[i] == j)
         out: list[tuple[int, int]] = []
-        for start, end in spans:
-            if start in joins and out:
-                out[-1] = (out[-1][0], end)
-            else:
-                out.append((start, end))
+        k = 0
+        for i in joined:  # only the few joined tokens are touched; a run of them joins into one
+            out.extend(spans[k:i])
+            out[-1] = (out[-1][0], spans[i][1])
+            k = i + 1
+        out.extend(spans[k:])
         return out
 
     # Settings live in the config; there is nothing else to save.

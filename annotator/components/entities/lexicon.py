@@ -274,9 +274,12 @@ class _NormPhrases:
         self.single: set[int] = set()  # one-token phrases
         self.longer: dict[tuple[int, int], list[tuple[int, ...]]] = {}  # first two norms -> phrases, longest first
         self.firsts: set[int] = set()  # first norms of the longer phrases
+        self.starts: set[int] = set()  # first norms of all phrases
 
     def add(self, norms: list[str]) -> None:
         key = tuple(self.strings.add(n) for n in norms)
+        if key:
+            self.starts.add(key[0])
         if len(key) == 1:
             self.single.add(key[0])
         elif key:
@@ -289,15 +292,16 @@ class _NormPhrases:
     def find(self, norms: list[int]) -> dict[int, int]:
         """start -> end of the longest phrase starting there (`norms`: a
         Doc's NORM hashes). This runs on every token of every document."""
-        single, longer = self.single, self.longer
-        out = {i: i + 1 for i, h in enumerate(norms) if h in single}
-        if longer:
-            firsts = self.firsts
-            for i in [i for i, h in enumerate(norms) if h in firsts]:
+        single, longer, firsts = self.single, self.longer, self.firsts
+        out: dict[int, int] = {}
+        for i in [i for i, h in enumerate(norms) if h in self.starts]:  # one scan of the Doc
+            if norms[i] in firsts:
                 for phrase in longer.get(tuple(norms[i:i + 2]), ()):
                     if tuple(norms[i:i + len(phrase)]) == phrase:
                         out[i] = i + len(phrase)
                         break
+            if i not in out and norms[i] in single:
+                out[i] = i + 1
         return out
 
 

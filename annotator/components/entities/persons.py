@@ -12,7 +12,8 @@
 """
 from __future__ import annotations
 
-from spacy.attrs import NORM, ORTH
+import numpy
+from spacy.attrs import NORM, ORTH, SENT_START
 from spacy.tokens import Span
 
 from annotator.components.entities.context import Context, is_word
@@ -40,7 +41,7 @@ def find_persons(ctx: Context) -> list[Span]:
                 surnames.add(tuple(t.norm_ for t in doc[j:done]))
             continue
         end = given[start]
-        ambiguous = normalize(doc[start:end].text) in lex.ambiguous_given
+        ambiguous = (doc[start].norm_ if end == start + 1 else normalize(doc[start:end].text)) in lex.ambiguous_given
         if end < len(doc) and doc[start].norm_ in lex.arabic_article_names and end == start + 1 \
                 and doc[end].norm_.startswith("ال") and not doc[end].norm_.startswith("الله") \
                 and doc[end].norm_ not in lex.surnames and not ctx.apposition_at(end + 1):
@@ -90,7 +91,8 @@ def _subject_names(ctx: Context, taken: set[int]) -> list[Span]:
     گفت‌وگو با …», «سمیر غضبان افزود»)."""
     doc, lex = ctx.doc, ctx.lex
     titles = ctx.marked("TITLES")
-    starts = {s.start for s in doc.sents}
+    # sentence starts from the array: no Span per sentence
+    starts = {0, *numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist()}
     for opener_end in ctx.marked("SOURCE").values():
         for k in range(opener_end, min(opener_end + 8, len(doc))):
             if doc[k].text in ("،", ","):
