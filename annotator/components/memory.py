@@ -109,7 +109,9 @@ class EntityMemory(DataFilesComponent):
             found += self._head_and_name(doc, ents, norms, taken)
         if not found:
             return doc
-        doc.ents = sorted(ents + found, key=lambda s: s.start)
+        # The found spans overlap no entity: set only them (much cheaper
+        # than rewriting every entity of the Doc).
+        doc.set_ents(found, default="unmodified")
         if self.spans_key:
             group = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
             doc.spans[self.spans_key] = sorted(group + found, key=lambda s: (s.start, -s.end, s.label_))
