@@ -15,8 +15,12 @@ def scores(nlp, tmp_path_factory):
 
 
 def test_entities_on_development_news(scores):
-    assert scores["ent_strict_f1"] >= 0.0, scores
+    assert scores["ent_strict_f1"] >= 0.84, scores
+    for label in ("ORG", "OFFICIAL", "PERSON", "MINISTRY"):
+        assert scores[f"ent_{label}"]["f"] >= 0.82, (label, scores)
 
 
 def test_claims_on_development_news(scores):
-    assert scores["claim_detect"]["f"] >= 0.0, scores
+    assert scores["claim_detect"]["f"] >= 0.92, scores
+    assert scores["claim_value_acc"] >= 0.92, scores
+    assert scores["claim_speaker_acc"] >= 0.83, scores
