@@ -1,1 +1,1 @@
-"""components"""
+"""The spaCy components: entity rules, document memory, claims, attribution, and their scorers."""

@@ -25,7 +25,8 @@ from annotator.components.datafiles import DataFilesComponent
 from annotator.lang.lex_attrs import require_lex_attrs
 from annotator.lang.sentences import ensure_sentences
 from annotator.lang.verbs import ends_phrase_before, is_verb
-from annotator.lexicons import LexiconError, hazm_words, parse_list, parse_patterns, phrase_variants
+from annotator.lang.hazm_words import hazm_words
+from annotator.lexicons import LexiconError, parse_list, parse_patterns, phrase_variants
 from annotator.numbers import find_numbers
 
 QUALIFIERS = ("more_than", "less_than", "at_least", "at_most", "approximately")

@@ -29,7 +29,8 @@ from spacy.training import Example
 from annotator.components.datafiles import DataFilesComponent
 from annotator.lang.lex_attrs import require_lex_attrs
 from annotator.lang.normalize import normalize
-from annotator.lexicons import LexiconError, hazm_words, parse_list
+from annotator.lang.hazm_words import hazm_words
+from annotator.lexicons import LexiconError, parse_list
 
 FILES = ("given_names.txt", "honorifics.txt", "non_names.txt", "memory_words.json")
 MAX_SHORT_FORM = 4  # tokens between the parentheses of a short form

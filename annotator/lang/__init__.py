@@ -1,1 +1,1 @@
-"""lang"""
+"""Persian text for spaCy: one normalization table, the tokenizer, lexical attributes, sentence starts, verb forms."""

@@ -34,7 +34,8 @@ from spacy.vocab import Vocab
 from annotator.lang import lex_attrs
 from annotator.lang.normalize import letter_class, normalize
 from annotator.lang.sentences import SENT_END, in_abbreviation, sentence_starts
-from annotator.lexicons import hazm_words, read_json
+from annotator.lang.hazm_words import hazm_words
+from annotator.lexicons import read_json
 
 # hazm splits on " " after turning "\n" and "\t" into spaces; other
 # whitespace (\r, NBSP, thin spaces) stays inside its words.

@@ -15,7 +15,8 @@ from functools import lru_cache
 from hazm.utils import default_verbs
 
 from annotator.lang.normalize import normalize
-from annotator.lexicons import data_file, hazm_words, read_json, read_list
+from annotator.lang.hazm_words import hazm_words
+from annotator.lexicons import data_file, read_json, read_list
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from spacy.displacy.render import EntityRenderer
 from spacy.tokens import Doc
 
 import annotator.render.colors  # noqa: F401  (registers the label colours)
-from annotator.io.prodigy import span_dict
 
 from .claims import kind_of
 from .document import Stats, document_section
@@ -133,7 +132,8 @@ def doc_to_render_task(doc: Doc) -> dict:
     """What the report needs from an annotated Doc: its text, `doc.ents` as
     Prodigy spans, and `doc._.claims` when the extension exists (dicts in the
     output contract). `doc.user_data["title"]` and `["meta"]` are used too."""
-    task: dict[str, Any] = {"text": doc.text, "spans": [span_dict(ent) for ent in doc.ents]}
+    task: dict[str, Any] = {"text": doc.text, "spans": [
+        {"start": ent.start_char, "end": ent.end_char, "label": ent.label_} for ent in doc.ents]}
     meta = doc.user_data.get("meta")
     task["meta"] = dict(meta) if isinstance(meta, dict) else {}
     if doc.user_data.get("title"):

@@ -20,7 +20,8 @@ from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 
 from annotator.lang.normalize import normalize
-from annotator.lexicons import LexiconError, hazm_frequencies, hazm_words, parse_list, parse_patterns, phrase_variants
+from annotator.lang.hazm_words import hazm_frequencies, hazm_words
+from annotator.lexicons import LexiconError, parse_list, parse_patterns, phrase_variants
 
 LABELS = ("ORG", "MINISTRY", "OFFICIAL", "PERSON")
 PATTERN_FILES = ("ministries.jsonl", "organizations.jsonl", "officials.jsonl", "foreign_entities.jsonl", "clubs.jsonl")
