@@ -273,6 +273,22 @@ def test_bad_records_do_not_stop_the_job(tmp_path, capsys):
     assert s["errors_by_kind"][EMPTY_TEXT] == 2
 
 
+def test_an_input_with_no_usable_record_fails_and_writes_no_output(tmp_path, capsys):
+    """Every line bad (a wrong file given as input): exit 2 and no output at
+    all, not an empty file that passes for a result; the errors file says why."""
+    src = tmp_path / "wrong.jsonl"
+    src.write_text('{"label": "ORG", "pattern": "وزارت نفت"}\n{not json\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert job([src], out, quiet=False) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.errors.jsonl", "wrong.jsonl"]
+    assert len((tmp_path / "out.errors.jsonl").read_text().splitlines()) == 2
+    assert "error: no usable document in the input: 2 bad records" in capsys.readouterr().err
+    # One good record is enough for a result, as before.
+    src.write_text(src.read_text(encoding="utf-8") + json.dumps({"text": GOOD}) + "\n", encoding="utf-8")
+    assert job([src], out) == 0
+    assert [json.loads(x)["text"] for x in lines_of(out)] == [GOOD]
+
+
 @pytest.mark.parametrize("bad_line", [2, 3, 4, 5, 6, 8, 9, 10])
 def test_strict_stops_at_the_first_bad_record(tmp_path, bad_line):
     path, expected = bad_input_file(tmp_path / "bad.jsonl")

@@ -33,6 +33,11 @@ class UsageError(Exception):
         super().__init__("\n".join(self.problems))
 
 
+class NothingUsable(UsageError):
+    """Every record of the input was bad: exit code 2, and no output at all
+    (an empty file under the output's name would pass for a result)."""
+
+
 class JobFailed(Exception):
     """The job cannot go on (exit code 1; the partial output is kept)."""
 
@@ -104,8 +109,8 @@ class Engine(ABC):
         for them)."""
 
     def finish(self, out: "Output", committed: bool) -> str | None:
-        """Tidy up once the output is committed or kept; return what to tell
-        the user about a kept partial output."""
+        """Tidy up once the output is committed (or discarded) or kept;
+        return what to tell the user about a kept partial output."""
         if committed or out.path is None:
             return None
         return f"partial output kept in {out.part}: rerun with --resume to continue"

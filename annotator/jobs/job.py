@@ -8,8 +8,9 @@ job to its status and exit code, commits the output or keeps it for
 
 Exit codes: 0 done (even with bad records skipped), 1 stopped by `--strict`
 or failed (the `.part` file is kept for `--resume`), 2 usage errors (bad
-options, unusable inputs or outputs: before any work), 130 interrupted by
-SIGINT or SIGTERM (the `.part` file is kept).
+options, unusable inputs or outputs: before any work; or inputs of which
+not one record was usable: no output then, the errors file says why), 130
+interrupted by SIGINT or SIGTERM (the `.part` file is kept).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ import traceback
 from pathlib import Path
 from typing import IO, Any, Callable
 
-from annotator.jobs.engine import Engine, JobFailed, Stop, Terminated, UsageError
+from annotator.jobs.engine import Engine, JobFailed, NothingUsable, Stop, Terminated, UsageError
 from annotator.jobs.output import Output, OutputError
 from annotator.jobs.prepare import prepare_job
 from annotator.jobs.report import Report, print_summary
@@ -72,6 +73,7 @@ def run_job(
     out: Output | None = None
     report: Report | None = None
     status, code = "done", 0
+    discard = False  # nothing worth keeping for --resume
     with _Signals() as signals:  # until the summary is printed
         try:
             try:
@@ -88,10 +90,15 @@ def run_job(
                 report = Report(job.errors_path, quiet=quiet, progress=progress, total_bytes=total)
                 _resume_notes(out, report)
                 eng.run(job, out, report)
+                if report.errors and not (report.docs or report.duplicates or out.resumed_lines):
+                    bad = sum(report.errors.values())
+                    where = f" (see {job.errors_path})" if job.errors_path else ""
+                    raise NothingUsable(f"no usable document in the input: {bad:,} bad record{'s' * (bad != 1)}{where}")
             finally:
                 signals.hold()  # from here on, a SIGTERM waits for the job to finish stopping
         except BaseException as e:  # noqa: BLE001  (each kind has its exit code; the rest goes on up)
             status, code = _outcome(e, report.note if report else _say, debug)
+            discard = isinstance(e, NothingUsable)
             if report is None:  # stopped before the work began: nothing to report
                 eng.close(ok=False)
                 if out is not None:
@@ -99,15 +106,16 @@ def run_job(
                 return code
         if signals.raised and code == 0:  # a SIGTERM's exception was lost on the way
             status, code = _outcome(Terminated(), report.note, debug)
-        return _finish(eng, job.output, out, report, status, code, stats=stats, quiet=quiet, debug=debug)
+        return _finish(eng, job.output, out, report, status, code, stats=stats, quiet=quiet, debug=debug, discard=discard)
 
 
 def _finish(
     eng: Engine, output: Path | None, out: Output, report: Report, status: str, code: int,
-    *, stats: str | None, quiet: bool, debug: bool,
+    *, stats: str | None, quiet: bool, debug: bool, discard: bool = False,
 ) -> int:
     """After the work: stop the engine, commit the output (or keep it for
-    --resume), write the stats and print the summary; return the exit code."""
+    --resume, or `discard` it), write the stats and print the summary;
+    return the exit code."""
     try:
         eng.close(ok=code == 0)
         report.close()
@@ -115,9 +123,11 @@ def _finish(
             out.commit()
     except OSError as e:
         status, code = _outcome(e, report.note, debug)
-    if code != 0:
+    if discard:
+        out.discard()
+    elif code != 0:
         out.abandon()
-    note = eng.finish(out, committed=code == 0)
+    note = eng.finish(out, committed=code == 0 or discard)
     if note:
         report.note(note)
     summary = report.summary("<stdout>" if output is None else str(output), status)

@@ -210,6 +210,14 @@ class Output:
         except Exception:  # noqa: BLE001
             pass
 
+    def discard(self) -> None:
+        """Stop and remove what this job wrote: nothing in it is worth a
+        `--resume`."""
+        self.abandon()
+        if self.path is not None:
+            self.part.unlink(missing_ok=True)
+            self.settings_file.unlink(missing_ok=True)
+
 
 def _read_lines_tolerant(path: Path, gz: bool) -> Iterator[bytes]:
     """Lines of a plain or gzip file (several gzip members allowed), ending
