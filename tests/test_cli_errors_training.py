@@ -84,6 +84,8 @@ CASES = [
     ("evaluate: output is the input", ["evaluate", "annotator", "{gold}", "-o", "{gold}"], 2, "overwrite"),
     ("evaluate: output is a directory", ["evaluate", "annotator", "{gold}", "-o", "{dir}"], 2, "is a directory"),
     ("export: missing input", ["export", "{tmp}/nope.jsonl", "-o", OUT], 2, "no such file"),
+    ("export: malformed input", ["export", "{broken}", "-o", OUT], 2, "no usable task in the input"),
+    ("export: malformed --dev", ["export", "{db}", "--dev", "{broken}", "-o", OUT], 2, "broken.jsonl)"),
     ("export: output is a file", ["export", "{db}", "-o", "{a_file}"], 2, "not a directory"),
     ("export: output is the input", ["export", "{db}", "-o", "{db}"], 2, "not a directory"),
     ("export: output is the input directory", ["export", "{dir}", "-o", "{dir}"], 2, "overwrite"),

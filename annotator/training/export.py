@@ -15,6 +15,7 @@ from typing import Sequence
 from spacy.language import Language
 
 from annotator.training.docbin import write_docbin
+from annotator.training.errors import DataError
 from annotator.training.split import split_docs
 from annotator.training.stats import ConversionStats
 from annotator.training.tasks import ClaimsFrom, OnBad, read_task_files, tasks_to_docs
@@ -52,9 +53,11 @@ def export(
                              use_task_tokens=use_task_tokens, stats=stats)
 
     docs, stats = convert(inputs)
+    _check_usable(docs, stats, inputs)
     dev_stats = None
     if dev_inputs:
         dev, dev_stats = convert(dev_inputs)
+        _check_usable(dev, dev_stats, dev_inputs)
         train = docs
     else:
         train, dev = split_docs(docs, eval_split, seed)
@@ -62,3 +65,10 @@ def export(
     out.mkdir(parents=True, exist_ok=True)
     paths = {"train": write_docbin(train, out / "train.spacy"), "dev": write_docbin(dev, out / "dev.spacy")}
     return paths, stats, dev_stats
+
+
+def _check_usable(docs: list, stats: ConversionStats, paths: Sequence[str | Path]) -> None:
+    """Bad tasks and not one usable: the wrong file, not an empty corpus."""
+    if stats.bad_lines and not docs:
+        bad = f"{stats.bad_lines:,} bad record{'s' * (stats.bad_lines != 1)}"
+        raise DataError(f"no usable task in the input, only {bad}", ", ".join(map(str, paths)))
