@@ -35,6 +35,25 @@ def blank(**tokenizer_settings: Any) -> Language:
     return spacy.blank("fa", config=config)
 
 
+def saved_pipeline_problem(path: str | Path) -> str | None:
+    """Why the directory `path` cannot be a pipeline saved with `nlp.to_disk`
+    (None when it can): checked before a command loads it or writes over it,
+    so that a wrong directory is a user's mistake, not a failure mid-job."""
+    path = Path(path)
+    if not path.is_dir():
+        return "not a directory"
+    for name in ("config.cfg", "meta.json"):
+        if not (path / name).is_file():
+            return f"not a saved spaCy pipeline (no {name})"
+    try:
+        spacy.util.load_config(path / "config.cfg")
+    except Exception as err:  # noqa: BLE001  (confection and configparser raise several kinds)
+        generic = ("Config validation error", "Make sure the sections")
+        lines = [line.strip() for line in str(err).splitlines() if line.strip() and not line.startswith(generic)]
+        return "its config.cfg is not a valid config" + (f": {lines[0]}" if lines else "")
+    return None
+
+
 def load(path: str | Path | None = None, **kwargs: Any) -> Language:
     """The default annotator pipeline, or a saved pipeline at `path`."""
     if path is not None:

@@ -47,7 +47,7 @@ def test_bad_paths(tmp_path, args, code, message):
 
 
 def test_save_replaces_a_pipeline_whole(tmp_path):
-    (tmp_path / "pipe").mkdir()
+    assert run("save", "pipe", cwd=tmp_path).returncode == 0
     (tmp_path / "pipe" / "stale.txt").write_text("old", encoding="utf-8")
     proc = run("save", "pipe", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
@@ -55,3 +55,34 @@ def test_save_replaces_a_pipeline_whole(tmp_path):
     held = sorted(p.name for p in (tmp_path / "pipe").iterdir())
     assert "stale.txt" not in held and "config.cfg" in held
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+def test_save_never_replaces_a_directory_that_is_not_a_pipeline(tmp_path):
+    """`save` replaces OUTPUT whole: a folder of the user's (not an earlier
+    saved pipeline) is refused, untouched."""
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "mine.txt").write_text("keep me", encoding="utf-8")
+    assert_error(run("save", "notes", cwd=tmp_path), 2, "exists and is not a saved pipeline")
+    assert [p.name for p in (tmp_path / "notes").iterdir()] == ["mine.txt"]
+    (tmp_path / "empty").mkdir()
+    assert run("save", "empty", cwd=tmp_path).returncode == 0  # an empty folder is fine
+
+
+def test_patterns_never_write_into_the_pipeline_they_read(tmp_path):
+    assert run("save", "pipe", cwd=tmp_path).returncode == 0
+    config = (tmp_path / "pipe" / "config.cfg").read_bytes()
+    assert_error(run("patterns", "--pipeline", "pipe", "-o", "pipe/config.cfg", cwd=tmp_path), 2,
+                 "the output would write into the pipeline it reads")
+    assert (tmp_path / "pipe" / "config.cfg").read_bytes() == config
+
+
+@pytest.mark.parametrize("command", [["annotate", "in.jsonl", "-o", "out.jsonl", "--pipeline", "broken"],
+                                     ["evaluate", "broken", "in.jsonl"],
+                                     ["patterns", "-o", "out.jsonl", "--pipeline", "broken"]])
+def test_a_directory_that_is_not_a_loadable_pipeline_is_a_usage_error(tmp_path, command):
+    (tmp_path / "in.jsonl").write_text(json.dumps({"text": "وزیر نفت گفت."}) + "\n", encoding="utf-8")
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "config.cfg").write_text("[nlp\n", encoding="utf-8")
+    (tmp_path / "broken" / "meta.json").write_text("{}", encoding="utf-8")
+    assert_error(run(*command, cwd=tmp_path), 2, "(broken)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken", "in.jsonl"]  # nothing written, no .part

@@ -11,6 +11,7 @@ from typing import Optional
 import typer
 
 from annotator.package import NAME
+from annotator.pipeline import saved_pipeline_problem
 
 from . import app
 from .errors import DEBUG_HELP, FAILURE, fail, reported
@@ -19,7 +20,7 @@ from .files import output_path, write_output
 
 @app.command()
 def save(
-    output: Path = typer.Argument(..., help="Directory to write the pipeline to (created, or replaced whole)."),
+    output: Path = typer.Argument(..., help="Directory to write the pipeline to: created, or, if it holds an earlier saved pipeline, replaced whole (any other non-empty directory is refused)."),
     debug: bool = typer.Option(False, "--debug", help=DEBUG_HELP),
 ) -> None:
     """Save the default pipeline (tokenizer, entity rules, memory, claims,
@@ -31,6 +32,9 @@ def save(
 
     if output.exists() and not output.is_dir():
         fail("exists and is not a directory", output)
+    if output.is_dir() and any(output.iterdir()) and saved_pipeline_problem(output):
+        # It is replaced whole: only an earlier saved pipeline may be.
+        fail("exists and is not a saved pipeline: save replaces OUTPUT whole, so give a new or empty directory", output)
     if not output.absolute().parent.is_dir():
         fail("the output's folder does not exist", output.absolute().parent)
     with reported(debug):
@@ -68,8 +72,11 @@ def patterns(
     from annotator.pipeline import load
 
     out = output_path(output)
-    if pipeline is not None and not (pipeline / "annotator_entities").is_dir():
-        fail("not a saved pipeline with annotator_entities", pipeline)
+    if pipeline is not None:
+        if saved_pipeline_problem(pipeline) or not (pipeline / "annotator_entities").is_dir():
+            fail("not a saved pipeline with annotator_entities", pipeline)
+        if out is not None and out.resolve().is_relative_to(pipeline.resolve()):
+            fail("the output would write into the pipeline it reads", out)
     with reported(debug):
         nlp = load(pipeline)
         entries = nlp.get_pipe("annotator_entities").token_patterns()

@@ -133,7 +133,14 @@ def _identity(path: Path) -> tuple:
 
 
 def _check_pipeline(pipeline: str | None) -> None:
-    if pipeline is None or Path(pipeline).exists():
+    if pipeline is None:
+        return
+    if Path(pipeline).exists():
+        from annotator.pipeline import saved_pipeline_problem
+
+        problem = saved_pipeline_problem(pipeline)
+        if problem:
+            raise UsageError(f"{problem} ({pipeline})")
         return
     import spacy.util
 

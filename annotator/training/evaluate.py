@@ -239,13 +239,15 @@ def load_pipeline(name: str | Path) -> Language:
     import spacy
 
     import annotator
+    from annotator.pipeline import saved_pipeline_problem
 
     if str(name) in ("annotator", "rules", "default"):
         return annotator.load()
     path = Path(name)
     if path.exists():
-        if not (path / "config.cfg").is_file():
-            raise DataError("not a saved spaCy pipeline (no config.cfg)", path)
+        problem = saved_pipeline_problem(path)
+        if problem:
+            raise DataError(problem, path)
     elif not spacy.util.is_package(str(name)):
         raise DataError("no such pipeline: neither a directory nor an installed package (or 'annotator' "
                         "for the rules)", name)

@@ -25,7 +25,6 @@ class Context:
         # markers, and the grammars ask them of the same tokens many times.
         self._starts: dict[tuple[str, ...], frozenset[int]] = {}
         self._chain_ends: dict[int, bool] = {}
-        self._surnames: dict[tuple[int, bool], bool] = {}
 
     def marked(self, kind: str) -> dict[int, int]:
         """Marker matches of one kind: start -> end."""
