@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from importlib.resources import files
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 DATA_DIR = Path(str(files("annotator").joinpath("data")))
 
@@ -87,13 +87,6 @@ def read_files(names: Iterable[str], data_dir: str | Path | None = None) -> dict
     return {name: (root / name).read_text(encoding="utf-8") for name in names if (root / name).exists()}
 
 
-def write_jsonl(path: Path, entries: Iterable[dict]) -> None:
-    """JSONL with Persian left readable (not \\u-escaped), for files people edit."""
-    with Path(path).open("w", encoding="utf-8") as f:
-        for entry in entries:
-            f.write(json.dumps(entry, ensure_ascii=False) + "\n")
-
-
 def phrase_variants(phrase: str) -> set[str]:
     """Spellings of a lexicon phrase that tokenize differently, so that each
     needs its own pattern: with and without its «،» («وزارت صنعت معدن و
@@ -104,8 +97,3 @@ def phrase_variants(phrase: str) -> set[str]:
     if phrase.count(" ") == 1:  # «آذربایجان غربی» also as «آذربایجان‌غربی»
         out.add(phrase.replace(" ", "\u200c"))
     return out
-
-
-def phrase_norms(make_doc: Callable, phrases: Iterable[str]) -> set[tuple[str, ...]]:
-    """Each phrase as the tuple of its tokens' norms (how the matchers see it)."""
-    return {tuple(t.norm_ for t in make_doc(p) if not t.is_space) for p in phrases if p.strip()}

@@ -9,7 +9,7 @@ key-sorted, ASCII-escaped JSON.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from typing import Any
 
 from murmurhash import hash as murmur
 from spacy.attrs import IDX, LENGTH, SPACY

@@ -296,7 +296,7 @@ class DaskEngine(Engine):
         summary["words_per_second"] = round(words / working, 1)
         rss = [r["rss_mb"] for r in self.task_results if r.get("rss_mb")]
         summary["peak_rss_worker_mb"] = max(rss) if rss else None
-        summary["engine"] = "dask"
+        summary["engine"] = self.name
         summary["shards"] = {
             "total": len(self.shards),
             "already_complete": len(self.complete),

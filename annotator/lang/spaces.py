@@ -15,10 +15,6 @@ from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
 
-def is_inline_space(text: str) -> bool:
-    return text.isspace() and "\n" not in text
-
-
 def matching_view(doc: Doc) -> tuple[Doc, list[int] | None]:
     """(view, index): `doc` itself and None when it has no inline whitespace
     token; else a Doc of the other tokens and, for each, its index in `doc`."""

@@ -80,17 +80,6 @@ def is_verb(norm: str) -> bool:
     return norm in _forms().verbs
 
 
-def is_light_verb(norm: str) -> bool:
-    """Whether a token norm is a form of a light verb («کرد», «شده»), whose
-    preceding word is the nominal part of a compound verb."""
-    return norm in _forms().light
-
-
-def is_copula(norm: str) -> bool:
-    """Whether a token norm is a copula or perfect auxiliary («است», «بود»)."""
-    return norm in _forms().copulas
-
-
 def ends_phrase_before(norm: str, next_norm: str, after_next: str = "") -> bool:
     """Whether a noun phrase ends before a word because the word belongs to
     the verb that follows it: the nominal part of a compound verb («اعلام

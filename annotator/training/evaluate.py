@@ -76,11 +76,10 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
 class GoldDoc:
     """One evaluation document: its text, reference Doc and gold claims."""
 
-    def __init__(self, text: str, reference: Doc, claims: list[dict] | None = None, doc_id: Any = None):
+    def __init__(self, text: str, reference: Doc, claims: list[dict] | None = None):
         self.text = text
         self.reference = reference
         self.claims = claims
-        self.id = doc_id
 
 
 def read_gold(nlp: Language, path: str | Path, *, fmt: str | None = None, labels: Iterable[str] | None = None,
@@ -89,7 +88,7 @@ def read_gold(nlp: Language, path: str | Path, *, fmt: str | None = None, labels
     on reference tokens where every gold span exists. Gold JSONL brings its
     claims too."""
     docs, _ = read_docs(nlp, [path], fmt=fmt, labels=labels, reference=True, stats=stats, on_bad=on_bad)
-    return [GoldDoc(doc.text, doc, doc.user_data.get("claims_gold"), doc.user_data.get("id")) for doc in docs]
+    return [GoldDoc(doc.text, doc, doc.user_data.get("claims_gold")) for doc in docs]
 
 
 # ------------------------------------------------------------------- scoring

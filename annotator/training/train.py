@@ -3,20 +3,18 @@ with our rules (and claims) into one pipeline."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from spacy.language import Language
 
 POLICIES = ("rules", "model")
 
 
-def run_spacy_train(config_path: str | Path, output_path: str | Path, *,
-                    overrides: dict[str, Any] | None = None) -> Path:
+def run_spacy_train(config_path: str | Path, output_path: str | Path) -> Path:
     """spaCy's `train` (the `spacy train` command): model-best and
     model-last under `output_path`. Returns the model-best path."""
     from spacy.cli.train import train as spacy_train
 
-    spacy_train(config_path, output_path, use_gpu=-1, overrides=overrides or {})
+    spacy_train(config_path, output_path, use_gpu=-1)
     return Path(output_path) / "model-best"
 
 
