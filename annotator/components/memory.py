@@ -23,6 +23,7 @@ from typing import Callable, Iterable, Optional, Union
 
 from spacy.attrs import NORM
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
@@ -58,10 +59,8 @@ class MemoryLexicon:
             words = json.loads(files.get("memory_words.json", "{}"))
         except json.JSONDecodeError as e:
             raise LexiconError(f"memory_words.json:{e.lineno}: invalid JSON: {e.msg}") from None
-        strings = nlp.vocab.strings
-
         def hashes(entries: Iterable[str]) -> frozenset[int]:
-            return frozenset(strings.add(normalize(w.replace(" ", ""))) for w in entries)
+            return frozenset(get_string_id(normalize(w.replace(" ", ""))) for w in entries)
 
         self.given = hashes(parse_list(files.get("given_names.txt", "")))
         self.not_parts = hashes(parse_list(files.get("non_names.txt", ""))) | hashes(words.get("not_parts", {}).get("words", []))
@@ -70,7 +69,9 @@ class MemoryLexicon:
         self.close_brackets = frozenset(words.get("close_brackets", {}).get("words", [")"]))
         self.min_part = int(words.get("min_part_letters", 3))
         tags = frozenset(words.get("function_tags", {}).get("words", []))
-        self.function = frozenset(strings.add(w) for w, t in hazm_words().items() if t & tags)
+        # Hashes only, compared with a Doc's NORM array: nothing is added to
+        # the vocab's strings (which a saved pipeline writes out).
+        self.function = frozenset(get_string_id(w) for w, t in hazm_words().items() if t & tags)
 
 
 class EntityMemory(DataFilesComponent):

@@ -17,6 +17,7 @@ from spacy.attrs import NORM
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import SpanRuler
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from annotator.lang.normalize import normalize
@@ -75,10 +76,11 @@ class EntityLexicon:
             grammar = json.loads(files.get(GRAMMAR_FILE, "{}"))
         except json.JSONDecodeError as e:
             raise LexiconError(f"{GRAMMAR_FILE}:{e.lineno}: invalid JSON: {e.msg}") from None
-        self._build_matchers(nlp, grammar)
-        self._build_sets(grammar)
+        public_given = self.public_given(grammar)
+        self._build_matchers(nlp, grammar, public_given)
+        self._build_sets(grammar, public_given)
 
-    def _build_matchers(self, nlp: Language, grammar: dict) -> None:
+    def _build_matchers(self, nlp: Language, grammar: dict, public_given: list[str]) -> None:
         # A pipeline of its own (same vocab and tokenizer, no components) to
         # tokenize phrase patterns: SpanRuler runs phrases through `nlp.pipe`.
         tokenize = spacy.blank(nlp.lang, vocab=nlp.vocab)
@@ -100,13 +102,13 @@ class EntityLexicon:
         self.sport_ruler = SpanRuler(tokenize, "annotator_entities_sport", spans_key=None, phrase_matcher_attr="NORM")
         sport = parse_patterns(self.files.get(SPORT_PATTERNS, ""), SPORT_PATTERNS, labels=LABELS)
         self.sport_ruler.add_patterns([dict(e, pattern=v) for e in sport for v in sorted(phrase_variants(e["pattern"]))])
-        self.sport_words = {nlp.vocab.strings.add(normalize(w.replace(" ", ""))) for w in self.words.get("sports_words", [])}
+        self.sport_words = {get_string_id(normalize(w.replace(" ", ""))) for w in self.words.get("sports_words", [])}
         self.markers = PhraseMatcher(nlp.vocab, attr="NORM")
         plural = [s for s in _words(grammar, "plural_suffixes")]
         # Given names are many (25,000): they are matched by their tokens'
         # norms (`given_names`: first norm -> the names' norms, longest first)
         # rather than with a Doc (and new lexemes) for each.
-        self.given_names = _NormPhrases(nlp.vocab.strings)
+        self.given_names = _NormPhrases()
         spans_of = getattr(nlp.tokenizer, "token_spans", None)
         for key in PHRASE_LISTS:
             entries = [w for w in self.words.get(key, []) if w.strip()]
@@ -123,7 +125,7 @@ class EntityLexicon:
             if key == "given_names":
                 # The public lists' names, written as they are (no spaced
                 # variant: «به‌داد» must not make «به داد» a name).
-                for w in self.public_given(grammar):
+                for w in public_given:
                     self.given_names.add([normalize(w[s:e]) for s, e in spans_of(w)] if spans_of else [normalize(w)])
             if docs:
                 self.markers.add(key.upper(), docs)
@@ -157,7 +159,7 @@ class EntityLexicon:
                 out.append(w)
         return out
 
-    def _build_sets(self, grammar: dict) -> None:
+    def _build_sets(self, grammar: dict, public_given: list[str]) -> None:
         def norms(key: str) -> frozenset[str]:
             return frozenset(normalize(w.replace(" ", "")) for w in self.words.get(key, []))
 
@@ -186,11 +188,11 @@ class EntityLexicon:
         self.surnames = norms("surnames") | (public - norms("ambiguous_surnames"))
         # A given name only the public lists hold is ambiguous: it needs a
         # listed surname, a surname ending, a title or a verb of saying.
-        public_given = {normalize(w.replace(" ", "")) for w in self.public_given(grammar)}
+        public_norms = {normalize(w.replace(" ", "")) for w in public_given}
         self.non_names = norms("non_names")
         self.stops = norms("stops") - {self.conjunction}
         self.generic = norms("generic")
-        self.ambiguous_given = norms("ambiguous_given_names") | (public_given - norms("given_names"))
+        self.ambiguous_given = norms("ambiguous_given_names") | (public_norms - norms("given_names"))
         self.suffixes = tuple(sorted(norms("surname_suffixes"), key=len, reverse=True))
         # Suffixes of two letters or more: reliable enough to make a word
         # after an ambiguous given name («امید», «پیام») a surname.
@@ -268,17 +270,17 @@ class EntityLexicon:
 
 class _NormPhrases:
     """Phrases as sequences of token norms, found in a Doc's NORM array: a
-    phrase matcher for very long word lists (no Doc per entry)."""
+    phrase matcher for very long word lists (no Doc per entry, and only
+    hashes: nothing is added to the vocab's strings)."""
 
-    def __init__(self, strings) -> None:
-        self.strings = strings
+    def __init__(self) -> None:
         self.single: set[int] = set()  # one-token phrases
         self.longer: dict[tuple[int, int], list[tuple[int, ...]]] = {}  # first two norms -> phrases, longest first
         self.firsts: set[int] = set()  # first norms of the longer phrases
         self.starts: set[int] = set()  # first norms of all phrases
 
     def add(self, norms: list[str]) -> None:
-        key = tuple(self.strings.add(n) for n in norms)
+        key = tuple(get_string_id(n) for n in norms)
         if key:
             self.starts.add(key[0])
         if len(key) == 1:
