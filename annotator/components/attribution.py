@@ -98,10 +98,11 @@ class Attribution(DataFilesComponent):
             return doc
         ensure_sentences(doc)
         markers = self._markers(doc)
+        ents = doc.ents  # a new tuple of Spans at each read: read once
         in_entity = bytearray(len(doc))
-        for e in doc.ents:
+        for e in ents:
             in_entity[e.start:e.end] = b"\x01" * len(e)
-        mentions = [e for e in doc.ents if e.label_ in _SPEAKER_LABELS]
+        mentions = [e for e in ents if e.label_ in _SPEAKER_LABELS]
         mentions += [Span(doc, s, e, label="ANAPHOR") for s, e in markers["ANAPHOR"] if not in_entity[s]]
         mentions.sort(key=lambda m: m.start)
         sources = self._source_mentions(doc, markers, mentions)
@@ -109,7 +110,8 @@ class Attribution(DataFilesComponent):
         report = (markers["REPORT"], [s for s, _ in markers["REPORT"]])
         according_to = (markers["ACCORDING_TO"], [s for s, _ in markers["ACCORDING_TO"]])
 
-        sent_starts = [s.start for s in doc.sents]
+        sents = list(doc.sents)
+        sent_starts = [s.start for s in sents]
         by_sentence: dict[int, list[dict]] = {}
         for claim in claims:
             at = sent_starts[bisect_right(sent_starts, claim["token_start"]) - 1]
@@ -119,7 +121,7 @@ class Attribution(DataFilesComponent):
         last: Optional[Span] = None  # the last named speaker
         quote: Optional[Span] = None  # speaker of a quote running on in this paragraph
         headline: Optional[Span] = None  # «TITLE:» heading the next paragraph
-        for sent in doc.sents:
+        for sent in sents:
             if _starts_paragraph(doc, sent.start):
                 quote, headline_now = None, headline
                 headline = None

@@ -121,7 +121,7 @@ class EntityRules(DataFilesComponent):
     def _find(self, doc: Doc) -> list[Span]:
         lex = self._lexicon()
         ctx = Context(doc, lex)
-        lexicon = lex.lexicon_spans(doc)
+        lexicon = lex.lexicon_spans(doc, ctx.norms)
         lexicon += foreign_ministries(ctx, lexicon)
         lexicon += with_national_place(ctx, lexicon)
         ctx.add_units(lexicon)

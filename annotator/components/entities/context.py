@@ -4,6 +4,7 @@ grammars share (where a chain ends, what can be a surname, what a chain
 takes whole)."""
 from __future__ import annotations
 
+from spacy.attrs import NORM
 from spacy.tokens import Doc, Span
 
 from annotator.components.entities.lexicon import EntityLexicon
@@ -18,7 +19,10 @@ class Context:
     def __init__(self, doc: Doc, lex: EntityLexicon) -> None:
         self.doc = doc
         self.lex = lex
-        self.markers = lex.match_markers(doc)
+        # The Doc's norms as hashes, read once: the grammars scan them
+        # without a Token object per token.
+        self.norms: list[int] = doc.to_array(NORM).tolist()
+        self.markers = lex.match_markers(doc, self.norms)
         self.units: dict[int, Span] = {}  # known names and found ORGs, longest by start
         self.person_starts: set[int] = set()
         # The word-class questions below depend only on the Doc and the

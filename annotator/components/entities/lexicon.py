@@ -13,7 +13,6 @@ import json
 from typing import Iterable
 
 import spacy
-from spacy.attrs import NORM
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import SpanRuler
@@ -218,7 +217,7 @@ class EntityLexicon:
         self.close_quotes = frozenset(_words(grammar, "close_quotes"))
         self.function_tags = frozenset(_words(grammar, "function_tags"))
 
-    def lexicon_spans(self, doc: Doc) -> list[Span]:
+    def lexicon_spans(self, doc: Doc, norms: list[int]) -> list[Span]:
         """The lexicon's matches as labelled spans (the clubs named by an
         ordinary word only in a sports story)."""
         matches = set(self.ruler.phrase_matcher(doc))
@@ -226,19 +225,20 @@ class EntityLexicon:
             matches.update(self.ruler.matcher(doc))
         keys = self.keys
         spans = [Span(doc, start, end, label=keys[key][0], span_id=keys[key][1]) for key, start, end in matches]
-        if self.sport_ruler.phrase_matcher(doc) and len(self.sport_words.intersection(doc.to_array(NORM).tolist())) >= SPORT_WORDS:
+        if self.sport_ruler.phrase_matcher(doc) and len(self.sport_words.intersection(norms)) >= SPORT_WORDS:
             spans = list(set(spans) | set(self.sport_ruler.match(doc)))
         return sorted(spans)
 
-    def match_markers(self, doc: Doc) -> dict[str, dict[int, int]]:
-        """Marker matches by kind: start token -> end of the longest match."""
+    def match_markers(self, doc: Doc, norms: list[int]) -> dict[str, dict[int, int]]:
+        """Marker matches by kind: start token -> end of the longest match
+        (`norms`: the Doc's NORM hashes)."""
         markers: dict[str, dict[int, int]] = {}
         strings = doc.vocab.strings
         for match_id, start, end in self.markers(doc):
             by_start = markers.setdefault(strings[match_id], {})
             if end > by_start.get(start, 0):
                 by_start[start] = end
-        found = self.given_names.find(doc.to_array(NORM).tolist())
+        found = self.given_names.find(norms)
         if found:
             by_start = markers.setdefault("GIVEN_NAMES", {})
             for i, end in found.items():

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import NORM, ORTH, SENT_START
+from spacy.attrs import ORTH, SENT_START
 from spacy.tokens import Span
 
 from annotator.components.entities.context import Context, is_word
@@ -199,7 +199,7 @@ def _bare_surnames(ctx: Context, surnames: set[tuple[str, ...]], persons: list[S
     for s in sorted(surnames, key=len, reverse=True):
         key = tuple(strings.add(w) for w in s)
         by_first.setdefault(key[0], []).append(key)
-    norms = doc.to_array(NORM).tolist()  # hashes: no Token objects per token
+    norms = ctx.norms
     out: list[Span] = []
     for i in [k for k, h in enumerate(norms) if h in by_first and k not in taken]:
         for s in by_first[norms[i]]:
