@@ -16,11 +16,21 @@ from spacy.attrs import IDX, LENGTH, SPACY
 from spacy.tokens import Doc
 
 INPUT_KEYS = ("text", "image", "html", "input")
+#: A claim's span label (`--quantity-spans`) and the label of the relation
+#: from a claim to its speaker (`--relations`), in tasks we write and read.
+QUANTITY = "QUANTITY"
+SPEAKER = "SPEAKER"
 TASK_KEYS = ("spans", "label", "options", "arcs")
 IGNORE_KEYS = frozenset(
     ["score", "rank", "model", "source", "pattern", "priority", "path",
      "_view_id", "_session_id", "_annotator_id", "answer"]
 )
+
+
+def is_offset(value: Any) -> bool:
+    """A character offset read from JSON: an int, and not a bool (JSON's
+    `true` is not an offset)."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _dumps(value: Any) -> str:
@@ -122,7 +132,7 @@ def doc_to_task(
     spans = [span_dict(ent) for ent in doc.ents]
     claims = list(doc._.claims or []) if Doc.has_extension("claims") else []
     if quantity_spans:
-        spans.extend(_claim_span(c, "QUANTITY") for c in claims)
+        spans.extend(_claim_span(c, QUANTITY) for c in claims)
     given = [_on_tokens(doc, s) for s in extra.get("spans") or []]
     if given:
         spans = given + [s for s in spans if not any(s["start"] < g["end"] and g["start"] < s["end"] for g in given)]
@@ -156,11 +166,11 @@ def _speaker_relation(doc: Doc, claim: dict) -> dict:
     speaker = claim["speaker"]
     sp = doc.char_span(speaker["start"], speaker["end"], alignment_mode="expand")
     child = span_dict(sp, speaker.get("label") or sp.label_)
-    head = _claim_span(claim, "QUANTITY")
+    head = _claim_span(claim, QUANTITY)
     return {
         "head": head["token_end"],
         "child": child["token_end"],
         "head_span": head,
         "child_span": child,
-        "label": "SPEAKER",
+        "label": SPEAKER,
     }

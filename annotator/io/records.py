@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
 from annotator.io.inputs import Source, open_source, resolve_inputs
+from annotator.io.prodigy import is_offset
 
 #: spaCy's own default `nlp.max_length`: texts longer than this are reported
 #: and skipped unless `max_chars` says otherwise (0 = no limit).
@@ -329,7 +330,7 @@ def _spans_problem(spans: Any, text: str) -> str | None:
         if not isinstance(s, dict):
             return f'span {k} is {_json_type(s)}, not an object'
         start, end, label = s.get("start"), s.get("end"), s.get("label")
-        if not (type(start) is int and type(end) is int):
+        if not (is_offset(start) and is_offset(end)):
             return f"span {k}: start and end must be integers"
         if not 0 <= start < end <= len(text):
             return f"span {k}: offsets {start}-{end} are not inside the text (0-{len(text)})"

@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from annotator.io.prodigy import QUANTITY
 from annotator.jobs.settings import Settings
 
 #: A batch is closed at `--batch-size` documents or this many characters,
@@ -24,8 +25,6 @@ BATCH_CHARS = 500_000
 #: seen in it are freed when it closes. Long enough that re-creating the
 #: common words' lexemes after each zone costs little.
 ZONE_WORDS = 5_000_000
-#: Claims are counted apart; their optional QUANTITY spans are not entities.
-QUANTITY = "QUANTITY"
 
 #: One (text, meta, the input's other keys) a document.
 Batch = list[tuple[str, dict, dict]]

@@ -29,6 +29,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from annotator.io.prodigy import is_offset
+
 SPANS_KEY = "sc"  # the span group spaCy's spancat reads by default
 
 EDGES_INSIDE_A_TOKEN = "edges inside a token"
@@ -76,10 +78,6 @@ class Alignment:
     def overlapping(self) -> int:
         """Aligned spans kept in the span group only (inside a longer one)."""
         return len(self.spans) - len(self.ents)
-
-
-def is_offset(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def offsets_problem(item: Any, text: str, *, labelled: bool = True) -> str | None:

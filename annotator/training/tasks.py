@@ -33,16 +33,13 @@ from typing import Any, Callable, Container, Iterable, Literal, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from annotator.io.prodigy import input_hash
+from annotator.io.prodigy import QUANTITY, SPEAKER, input_hash, is_offset
 from annotator.io.records import BadRecord, read_tasks
-from annotator.training.align import (Alignment, CharSpan, align_span, annotate, is_offset, list_problem,
-                                      split_tokens)
+from annotator.training.align import Alignment, CharSpan, align_span, annotate, list_problem, split_tokens
 from annotator.training.docbin import ensure_claims_extension
 from annotator.training.relations import claims_of, relation_key, speakers_of
 from annotator.training.stats import ConversionStats
 
-QUANTITY = "QUANTITY"
-SPEAKER = "SPEAKER"
 ENTITIES_KEY = "entities"  # the span group our entity rules write, nested spans included
 CLAIMS_KEY = "claims"
 INVALID_TASK = "invalid_task"

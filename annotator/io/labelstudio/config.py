@@ -18,13 +18,13 @@ from __future__ import annotations
 from typing import Iterable, Mapping
 from xml.sax.saxutils import quoteattr
 
+from annotator.io.prodigy import SPEAKER
 from annotator.render.claims import KINDS, QUALIFIERS
 from annotator.render.colors import LABEL_COLORS
 
 TEXT = "text"  # the Text object tag, and the data key it shows
 LABELS = "label"  # the Labels control: entities and claims
 CLAIM = "CLAIM"
-SPEAKER = "SPEAKER"
 ENTITY_LABELS: tuple[str, ...] = tuple(LABEL_COLORS)
 NUMBER_FIELDS = ("value", "low", "high")
 TEXT_FIELDS = (*NUMBER_FIELDS, "unit")  # per-region TextArea controls

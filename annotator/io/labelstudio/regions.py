@@ -16,10 +16,11 @@ import math
 from bisect import bisect_left, bisect_right
 from typing import Any, Callable
 
+from annotator.io.prodigy import is_offset
 from annotator.numbers.parse import parse_number, public_value
 
 from .config import CHOICE_FIELDS, CLAIM, NUMBER_FIELDS, SPEAKER, TEXT_FIELDS
-from .tasks import SPEAKER_REGION, is_offset
+from .tasks import SPEAKER_REGION
 
 Warn = Callable[[str], None]
 

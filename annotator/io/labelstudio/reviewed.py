@@ -25,11 +25,11 @@ from datetime import datetime
 from functools import cache
 from typing import Any, Callable, Iterable
 
-from annotator.io.prodigy import input_hash, task_hash, tokens_of
+from annotator.io.prodigy import input_hash, is_offset, task_hash, tokens_of
 
 from .config import ENTITY_LABELS
 from .regions import Regions, Tokens, Warn
-from .tasks import REGION_KEYS, is_offset
+from .tasks import REGION_KEYS
 
 ACCEPT, IGNORE = "accept", "ignore"
 Tokenizer = Callable[[str], list[dict]]

@@ -21,12 +21,12 @@ kept twice.
 from __future__ import annotations
 
 import json
-from typing import Any
+
+from annotator.io.prodigy import QUANTITY, is_offset
 
 from .config import CHOICE_FIELDS, CLAIM, ENTITY_LABELS, LABELS, NUMBER_FIELDS, SPEAKER, TEXT, TEXT_FIELDS
 
 MODEL_VERSION = "annotator"
-QUANTITY = "QUANTITY"  # a claim's span in Prodigy tasks (annotate --quantity-spans)
 REGION_KEYS = ("spans", "claims", "relations")  # what becomes regions, not data
 SPEAKER_REGION = "s"  # id prefix of a speaker mention that is not an entity span
 
@@ -89,11 +89,6 @@ def _span_problems(text: str, span: dict, kind: str) -> list[str]:
     if "text" in span and span["text"] != text[start:end]:
         return [f"{kind} {_where(span)}: its text {span['text']!r} is not the text at its offsets {text[start:end]!r}"]
     return []
-
-
-def is_offset(value: Any) -> bool:
-    """An int that is not a bool (JSON's true is not an offset)."""
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _where(span: dict) -> str:
