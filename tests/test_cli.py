@@ -40,3 +40,15 @@ def test_usage_errors(args, message):
     assert proc.returncode == 2
     assert proc.stdout == "" and "Traceback" not in proc.stderr
     assert proc.stderr.startswith("error: ") and message in proc.stderr and "see --help)" in proc.stderr
+
+
+def test_every_command_offers_debug():
+    """One convention: every command can show the traceback of an error."""
+    from typer.main import get_command
+
+    from annotator.cli import app
+
+    commands = get_command(app).commands
+    assert len(commands) >= 10
+    without = [name for name, cmd in commands.items() if "--debug" not in {o for p in cmd.params for o in p.opts}]
+    assert without == []

@@ -16,7 +16,7 @@ import threading
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, NoReturn
+from typing import Any, Callable, Iterator, NoReturn
 
 import typer
 
@@ -25,6 +25,7 @@ FAILURE = 1
 INTERRUPTED = 130
 
 DEBUG_HELP = "Show the traceback of an error (also: ANNOTATOR_DEBUG=1)."
+MAX_REPORTED = 20  # problems printed before only their number is
 
 
 def debug_wanted(flag: bool) -> bool:
@@ -41,6 +42,18 @@ def fail(what: str, where: Any = None, code: int = USAGE) -> NoReturn:
 def same_file(a: str | Path, b: str | Path) -> bool:
     """Whether two paths name the same file (existing or not)."""
     return Path(a).resolve() == Path(b).resolve()
+
+
+def report_all(problems: list[str], more: Callable[[int], str], limit: int = MAX_REPORTED) -> None:
+    """Report every problem as ``error: …`` (the first `limit`, then one line,
+    `more(how many are left)`) and exit 2, if there are any."""
+    if not problems:
+        return
+    for problem in problems[:limit]:
+        print(f"error: {problem}", file=sys.stderr)
+    if len(problems) > limit:
+        print(f"error: {more(len(problems) - limit)}", file=sys.stderr)
+    raise typer.Exit(USAGE)
 
 
 def report_bad(record: Any) -> None:
@@ -87,7 +100,8 @@ def reported(debug: bool = False) -> Iterator[None]:
     except typer.Exit:
         raise
     except KeyboardInterrupt:
-        _end("interrupted", INTERRUPTED, debug)
+        print("interrupted", file=sys.stderr)  # as `annotate` says it: not an error of the user's or ours
+        raise typer.Exit(INTERRUPTED) from None
     except InputFileError as err:
         if debug:
             traceback.print_exc()

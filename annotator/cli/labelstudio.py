@@ -22,10 +22,9 @@ from typing import Any
 import typer
 
 from . import app
-from .errors import DEBUG_HELP, fail, reported, same_file
+from .errors import DEBUG_HELP, fail, report_all, reported, same_file
 from .files import STDIO, output_path, write_output
 
-MAX_REPORTED = 20  # problems printed before only their number is
 EXPORT_HELP = (
     "Label Studio's JSON export: the snapshot export (SDK `projects.exports.create` with predictions in full, "
     "then `exports.download`), or the Export button's JSON, which has full annotations but prediction ids "
@@ -68,7 +67,7 @@ def to_label_studio(
             problems.extend(f"{p} ({source}:{line})" for p in found)
             if not found:
                 tasks.append(convert(task))
-        _stop_on(problems)
+        report_all(problems, lambda n: f"{n:,} more problems")
         if not tasks:
             fail("no tasks in the input", ", ".join(inputs))
         write_output(_json_array(tasks), out, "the tasks")
@@ -129,7 +128,7 @@ def from_label_studio(
         if ids_only:
             problems.append(f"{ids_only:,} tasks nobody reviewed have prediction ids only (Label Studio's quick "
                             f"export): use --reviewed-only to leave them out, or the snapshot export ({name})")
-        _stop_on(problems)
+        report_all(problems, lambda n: f"{n:,} more problems")
         write_output(b"".join(lines), out, "the reviewed tasks")
         counts = ", ".join(f"{k} {v:,}" for k, v in sorted(answers.items())) or "none"
         _say(f"✔ {len(lines):,} tasks → {out or 'stdout'} ({counts})")
@@ -152,18 +151,6 @@ def _read_export(export: str) -> list[Any]:
     if not isinstance(tasks, list):
         fail("expected a JSON array of tasks (Label Studio's JSON export)", export)
     return tasks
-
-
-def _stop_on(problems: list[str]) -> None:
-    """Report every problem (the first MAX_REPORTED, then how many more) and
-    exit 2, if there are any."""
-    if not problems:
-        return
-    for problem in problems[:MAX_REPORTED]:
-        print(f"error: {problem}", file=sys.stderr)
-    if len(problems) > MAX_REPORTED:
-        print(f"error: {len(problems) - MAX_REPORTED:,} more problems", file=sys.stderr)
-    raise typer.Exit(2)
 
 
 def _json_array(items: list[dict]) -> bytes:

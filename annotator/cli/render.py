@@ -7,24 +7,14 @@ written; the report is written whole or not at all.
 """
 from __future__ import annotations
 
-import signal
 import sys
-import threading
 from pathlib import Path
 
 import typer
 
 from . import app
+from .errors import DEBUG_HELP, fail, report_all, reported
 from .files import STDIO, output_path, write_output
-MAX_REPORTED = 20  # bad lines printed before only their number is
-
-
-class _InputError(Exception):
-    """A user's mistake: one `error:` line per message, exit 2."""
-
-    def __init__(self, *messages: str) -> None:
-        super().__init__(*messages)
-        self.messages = messages
 
 
 @app.command()
@@ -40,32 +30,21 @@ def render(
     title: str = typer.Option(None, "--title", help="Page title (default: the input file name)."),
     direction: str = typer.Option("rtl", "--dir", help="Direction of the document texts: rtl, ltr or auto."),
     limit: int = typer.Option(0, "--limit", min=0, help="Render only the first N tasks (0: all)."),
+    debug: bool = typer.Option(False, "--debug", help=DEBUG_HELP),
 ) -> None:
     """Write a right-to-left HTML report: entities highlighted by label, claims
     marked with their value, unit, qualifier and speaker, a claims table per
     document and a summary of the file. The page loads nothing from the network."""
     from annotator.render.page import DIRECTIONS, render_tasks
 
-    main = threading.current_thread() is threading.main_thread()
-    old_term = signal.signal(signal.SIGTERM, signal.default_int_handler) if main else None  # as SIGINT does
-    try:
-        if direction not in DIRECTIONS:
-            raise _InputError(f"must be one of {', '.join(DIRECTIONS)}, not {direction!r} (--dir)")
-        out = output_path(output, [input])
+    if direction not in DIRECTIONS:
+        fail(f"must be one of {', '.join(DIRECTIONS)}, not {direction!r}", "--dir")
+    out = output_path(output, [input])
+    with reported(debug):
         tasks = _read(input, limit)
         name = "stdin" if input == STDIO else Path(input).name
         page = render_tasks(tasks, title=title or name, direction=direction)
         write_output(page.encode("utf-8", errors="replace"), out, "the report")
-    except _InputError as e:
-        for message in e.messages:
-            print(f"error: {message}", file=sys.stderr)
-        raise typer.Exit(2)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        raise typer.Exit(130)
-    finally:
-        if main:
-            signal.signal(signal.SIGTERM, old_term)
     if out is not None:
         print(f"Wrote {out}", file=sys.stderr)
 
@@ -87,10 +66,8 @@ def _read(input: str, limit: int) -> list[dict]:
                 if limit and len(tasks) == limit:
                     break
     except InputFileError as e:
-        raise _InputError(*(_what_where(p, input) for p in e.problems)) from None
-    if bad:
-        more = [f"{len(bad) - MAX_REPORTED} more bad lines ({input})"] if len(bad) > MAX_REPORTED else []
-        raise _InputError(*bad[:MAX_REPORTED], *more)
+        report_all([_what_where(p, input) for p in e.problems], lambda n: f"{n} more problems")
+    report_all(bad, lambda n: f"{n} more bad lines ({input})")
     return tasks
 
 
