@@ -15,7 +15,6 @@ import sys
 import threading
 import traceback
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, Callable, Iterator, NoReturn
 
 import typer
@@ -37,11 +36,6 @@ def fail(what: str, where: Any = None, code: int = USAGE) -> NoReturn:
     """Print ``error: WHAT (WHERE)`` on stderr and exit with `code`."""
     print(f"error: {what}" + (f" ({where})" if where is not None else ""), file=sys.stderr)
     raise typer.Exit(code)
-
-
-def same_file(a: str | Path, b: str | Path) -> bool:
-    """Whether two paths name the same file (existing or not)."""
-    return Path(a).resolve() == Path(b).resolve()
 
 
 def report_all(problems: list[str], more: Callable[[int], str], limit: int = MAX_REPORTED) -> None:

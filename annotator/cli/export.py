@@ -8,7 +8,8 @@ from pathlib import Path
 import typer
 
 from . import app
-from .errors import DEBUG_HELP, fail, report_bad, reported, same_file
+from .errors import DEBUG_HELP, fail, report_bad, reported
+from .files import same_file
 
 
 @app.command()

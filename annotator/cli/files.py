@@ -21,13 +21,18 @@ from annotator.cli.errors import FAILURE, fail
 STDIO = "-"
 
 
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether two paths name the same file (existing or not)."""
+    return Path(a).resolve() == Path(b).resolve()
+
+
 def output_path(output: str | Path, inputs: Iterable[str | Path] = ()) -> Path | None:
     """The output file (None for stdout), or exit 2 saying what is wrong."""
     if str(output) == STDIO:
         return None
     out = Path(output)
     for given in inputs:
-        if str(given) != STDIO and Path(given).exists() and os.path.realpath(given) == os.path.realpath(out):
+        if str(given) != STDIO and Path(given).exists() and same_file(given, out):
             fail("the output would overwrite the input", out)
     if out.is_symlink():
         fail("the output is a symlink; name the file it points to", out)

@@ -22,8 +22,8 @@ from typing import Any
 import typer
 
 from . import app
-from .errors import DEBUG_HELP, fail, report_all, reported, same_file
-from .files import STDIO, output_path, write_output
+from .errors import DEBUG_HELP, fail, report_all, reported
+from .files import STDIO, output_path, same_file, write_output
 
 EXPORT_HELP = (
     "Label Studio's JSON export: the snapshot export (SDK `projects.exports.create` with predictions in full, "

@@ -22,7 +22,8 @@ from typing import Optional
 import typer
 
 from . import app
-from .errors import DEBUG_HELP, check_labels, fail, report_bad, reported, same_file, split_labels
+from .errors import DEBUG_HELP, check_labels, fail, report_bad, reported, split_labels
+from .files import same_file
 
 
 def say(text: str) -> None:
