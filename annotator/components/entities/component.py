@@ -1,6 +1,6 @@
 """The `annotator_entities` component: ORG, MINISTRY, OFFICIAL and PERSON.
 
-Known names come from the lexicon (a `SpanRuler` on `NORM`, so ي/ك, ZWNJ,
+Known names come from the lexicon (a `PhraseMatcher` on `NORM`, so ي/ك, ZWNJ,
 spacing and «،» variants all match while offsets stay in the original
 text); the grammars find what no list holds (`organizations`, `officials`,
 `persons`, `sources`). The outermost spans go to `doc.ents`; every span

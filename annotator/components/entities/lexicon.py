@@ -12,10 +12,8 @@ from __future__ import annotations
 import json
 from typing import Iterable
 
-import spacy
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.pipeline import SpanRuler
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
@@ -80,27 +78,12 @@ class EntityLexicon:
         self._build_sets(grammar, public_given)
 
     def _build_matchers(self, nlp: Language, grammar: dict, public_given: list[str]) -> None:
-        # A pipeline of its own (same vocab and tokenizer, no components) to
-        # tokenize phrase patterns: SpanRuler runs phrases through `nlp.pipe`.
-        tokenize = spacy.blank(nlp.lang, vocab=nlp.vocab)
-        tokenize.tokenizer = getattr(nlp.tokenizer, "without_sentences", lambda: nlp.tokenizer)()
-        make_doc = tokenize.make_doc
-        self.ruler = SpanRuler(tokenize, "annotator_entities_lexicon", spans_key=None, phrase_matcher_attr="NORM")
-        variants = []
-        for entry in self.patterns:
-            if isinstance(entry["pattern"], str):
-                variants += [dict(entry, pattern=v) for v in sorted(phrase_variants(entry["pattern"]))]
-            else:
-                variants.append(entry)
-        self.ruler.add_patterns(variants)
-        # The ruler's match keys, as SpanRuler names them (repr((label, id))):
-        # our own spans from its matchers, without `SpanRuler.match`'s
-        # per-call set-up, on every document.
-        self.keys = {nlp.vocab.strings.add(repr((e["label"], e.get("id", "")))): (e["label"], e.get("id", ""))
-                     for e in self.patterns}
-        self.sport_ruler = SpanRuler(tokenize, "annotator_entities_sport", spans_key=None, phrase_matcher_attr="NORM")
+        # Phrases are tokenized as the text is, without sentence starts.
+        make_doc = getattr(nlp.tokenizer, "without_sentences", lambda: nlp.tokenizer)()
+        self.keys: dict[int, tuple[str, str]] = {}  # match key -> (label, pattern id)
+        self.phrases, self.token_matcher = self._pattern_matchers(nlp, make_doc, self.patterns)
         sport = parse_patterns(self.files.get(SPORT_PATTERNS, ""), SPORT_PATTERNS, labels=LABELS)
-        self.sport_ruler.add_patterns([dict(e, pattern=v) for e in sport for v in sorted(phrase_variants(e["pattern"]))])
+        self.sport_phrases, _ = self._pattern_matchers(nlp, make_doc, sport)
         self.sport_words = {get_string_id(normalize(w.replace(" ", ""))) for w in self.words.get("sports_words", [])}
         self.markers = PhraseMatcher(nlp.vocab, attr="NORM")
         plural = [s for s in _words(grammar, "plural_suffixes")]
@@ -142,6 +125,25 @@ class EntityLexicon:
         domain_docs = [make_doc(v) for d in domains for v in phrase_variants(d)]
         if domain_docs:
             self.markers.add("DOMAIN", domain_docs)
+
+    def _pattern_matchers(self, nlp: Language, make_doc, entries: list[dict]) -> tuple[PhraseMatcher, Matcher]:
+        """spaCy `{"label", "pattern", "id"}` entries as a PhraseMatcher on
+        NORM (one Doc per spelling variant of a phrase) and a Matcher (token
+        patterns), matching under one key per (label, id)."""
+        phrases = PhraseMatcher(nlp.vocab, attr="NORM")
+        tokens = Matcher(nlp.vocab)
+        docs: dict[str, list[Doc]] = {}
+        for entry in entries:
+            label, pattern_id = entry["label"], entry.get("id", "")
+            key = f"{label}|{pattern_id}"
+            self.keys[nlp.vocab.strings.add(key)] = (label, pattern_id)  # matches come back as the key's hash
+            if isinstance(entry["pattern"], str):
+                docs.setdefault(key, []).extend(make_doc(v) for v in sorted(phrase_variants(entry["pattern"])))
+            else:
+                tokens.add(key, [entry["pattern"]])
+        for key, key_docs in docs.items():
+            phrases.add(key, key_docs)
+        return phrases, tokens
 
     def public_given(self, grammar: dict) -> list[str]:
         """Given names of the public lists that can start a name: not a word
@@ -220,14 +222,14 @@ class EntityLexicon:
     def lexicon_spans(self, doc: Doc, norms: list[int]) -> list[Span]:
         """The lexicon's matches as labelled spans (the clubs named by an
         ordinary word only in a sports story)."""
-        matches = set(self.ruler.phrase_matcher(doc))
-        if len(self.ruler.matcher):
-            matches.update(self.ruler.matcher(doc))
+        matches = set(self.phrases(doc))
+        if len(self.token_matcher):
+            matches.update(self.token_matcher(doc))
+        sport = self.sport_phrases(doc)
+        if sport and len(self.sport_words.intersection(norms)) >= SPORT_WORDS:
+            matches.update(sport)
         keys = self.keys
-        spans = [Span(doc, start, end, label=keys[key][0], span_id=keys[key][1]) for key, start, end in matches]
-        if self.sport_ruler.phrase_matcher(doc) and len(self.sport_words.intersection(norms)) >= SPORT_WORDS:
-            spans = list(set(spans) | set(self.sport_ruler.match(doc)))
-        return sorted(spans)
+        return sorted(Span(doc, start, end, label=keys[key][0], span_id=keys[key][1]) for key, start, end in matches)
 
     def match_markers(self, doc: Doc, norms: list[int]) -> dict[str, dict[int, int]]:
         """Marker matches by kind: start token -> end of the longest match
