@@ -53,13 +53,28 @@ def read_json(name: str, data_dir: str | Path | None = None) -> dict:
     """A JSON data file of `annotator/data` (tables that are not word lists,
     such as the number words of `data/numbers.json`)."""
     path = data_file(name, data_dir)
+    return parse_json(path.read_text(encoding="utf-8"), str(path))
+
+
+def parse_json(text: str, where: str) -> dict:
+    """A JSON table (an object) from a data file's text; a `LexiconError`
+    names the file (`where`) and line."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(text)
     except json.JSONDecodeError as e:
-        raise LexiconError(f"{path}:{e.lineno}: invalid JSON: {e.msg}") from None
+        raise LexiconError(f"{where}:{e.lineno}: invalid JSON: {e.msg}") from None
     if not isinstance(data, dict):
-        raise LexiconError(f"{path}: expected a JSON object")
+        raise LexiconError(f"{where}: expected a JSON object")
     return data
+
+
+def table_words(table: dict, key: str, default: Iterable[str] = ()) -> list[str]:
+    """A closed word set of a JSON table: `{"KEY": {"words": [...], "why":
+    "..."}}` (or a bare list); `default` when the table has no KEY."""
+    entry = table.get(key)
+    if entry is None:
+        return list(default)
+    return list(entry.get("words", default)) if isinstance(entry, dict) else list(entry)
 
 
 def read_list(path: Path) -> list[str]:

@@ -15,7 +15,6 @@ rules follow them sentence by sentence:
 A claim with none of these keeps `speaker: null`. The speaker is written as
 the mention that names it: `{"start", "end", "text", "label"}`.
 """
-import json
 from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Union
@@ -28,7 +27,7 @@ from spacy.training import Example
 from annotator.components.datafiles import DataFilesComponent
 from annotator.lang.lex_attrs import require_lex_attrs
 from annotator.lang.sentences import ensure_sentences
-from annotator.lexicons import LexiconError, parse_patterns, phrase_variants
+from annotator.lexicons import parse_json, parse_patterns, phrase_variants, table_words
 
 MARKERS = ("REPORT", "ACCORDING_TO", "SOURCE", "ANAPHOR")
 FILES = ("reporting_verbs.jsonl", "attribution_words.json")
@@ -59,13 +58,10 @@ class AttributionLexicon:
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         for p in patterns:
             self.matcher.add(p["label"], [nlp.make_doc(v) for v in phrase_variants(p["pattern"])])
-        try:
-            words = json.loads(files.get("attribution_words.json", "{}"))
-        except json.JSONDecodeError as e:
-            raise LexiconError(f"attribution_words.json:{e.lineno}: invalid JSON: {e.msg}") from None
+        words = parse_json(files.get("attribution_words.json", "{}"), "attribution_words.json")
 
         def closed(key: str) -> frozenset[str]:
-            return frozenset(words.get(key, {}).get("words", []))
+            return frozenset(table_words(words, key))
 
         self.quote_openers = closed("quote_openers")
         self.subject_openers = closed("subject_openers")

@@ -10,7 +10,6 @@ Claims are stored as plain dicts in the output contract's shape on
 `doc._.claims` (so they serialize with the Doc and go straight into Prodigy
 tasks), and as spans labelled `QUANTITY` in `doc.spans[spans_key]`.
 """
-import json
 from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Union
@@ -26,7 +25,7 @@ from annotator.lang.lex_attrs import require_lex_attrs
 from annotator.lang.sentences import ensure_sentences
 from annotator.lang.verbs import ends_phrase_before, is_verb
 from annotator.lang.hazm_words import hazm_words
-from annotator.lexicons import LexiconError, parse_list, parse_patterns, phrase_variants
+from annotator.lexicons import parse_json, parse_list, parse_patterns, phrase_variants, table_words
 from annotator.numbers import find_numbers
 
 QUALIFIERS = ("more_than", "less_than", "at_least", "at_most", "approximately")
@@ -74,13 +73,10 @@ class ClaimsLexicon:
                 self.unit_words.setdefault(doc[0].norm_, p["label"])
         self.unit_stops = _norms(make_doc, parse_list(files.get("unit_stops.txt", "")))
         self.people_context = _norms(make_doc, parse_list(files.get("people_context.txt", "")))
-        try:
-            words = json.loads(files.get("claims_words.json", "{}"))
-        except json.JSONDecodeError as e:
-            raise LexiconError(f"claims_words.json:{e.lineno}: invalid JSON: {e.msg}") from None
+        words = parse_json(files.get("claims_words.json", "{}"), "claims_words.json")
 
         def closed(key: str) -> list[str]:
-            return list(words.get(key, {}).get("words", []))
+            return table_words(words, key)
 
         self.conjunction = words.get("conjunction", "و")
         self.count_context = frozenset(closed("count_context"))

@@ -17,7 +17,6 @@ after the entity rules:
 It only adds spans where no entity is; a separate step so users can leave
 it out (`nlp.remove_pipe("annotator_entity_memory")`).
 """
-import json
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Union
 
@@ -31,7 +30,7 @@ from annotator.components.datafiles import DataFilesComponent
 from annotator.lang.lex_attrs import require_lex_attrs
 from annotator.lang.normalize import normalize
 from annotator.lang.hazm_words import hazm_words
-from annotator.lexicons import LexiconError, parse_list
+from annotator.lexicons import parse_json, parse_list, table_words
 
 FILES = ("given_names.txt", "honorifics.txt", "non_names.txt", "memory_words.json")
 MAX_SHORT_FORM = 4  # tokens between the parentheses of a short form
@@ -55,20 +54,17 @@ class MemoryLexicon:
 
     def __init__(self, nlp: Language, files: dict[str, str]) -> None:
         self.files = dict(files)
-        try:
-            words = json.loads(files.get("memory_words.json", "{}"))
-        except json.JSONDecodeError as e:
-            raise LexiconError(f"memory_words.json:{e.lineno}: invalid JSON: {e.msg}") from None
+        words = parse_json(files.get("memory_words.json", "{}"), "memory_words.json")
         def hashes(entries: Iterable[str]) -> frozenset[int]:
             return frozenset(get_string_id(normalize(w.replace(" ", ""))) for w in entries)
 
         self.given = hashes(parse_list(files.get("given_names.txt", "")))
-        self.not_parts = hashes(parse_list(files.get("non_names.txt", ""))) | hashes(words.get("not_parts", {}).get("words", []))
+        self.not_parts = hashes(parse_list(files.get("non_names.txt", ""))) | hashes(table_words(words, "not_parts"))
         self.honorifics = hashes(w for w in parse_list(files.get("honorifics.txt", "")) if " " not in w)
-        self.open_brackets = frozenset(words.get("open_brackets", {}).get("words", ["("]))
-        self.close_brackets = frozenset(words.get("close_brackets", {}).get("words", [")"]))
+        self.open_brackets = frozenset(table_words(words, "open_brackets", ["("]))
+        self.close_brackets = frozenset(table_words(words, "close_brackets", [")"]))
         self.min_part = int(words.get("min_part_letters", 3))
-        tags = frozenset(words.get("function_tags", {}).get("words", []))
+        tags = frozenset(table_words(words, "function_tags"))
         # Hashes only, compared with a Doc's NORM array: nothing is added to
         # the vocab's strings (which a saved pipeline writes out).
         self.function = frozenset(get_string_id(w) for w, t in hazm_words().items() if t & tags)

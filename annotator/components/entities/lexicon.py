@@ -9,7 +9,6 @@ that saving a pipeline writes the same, editable files back.
 """
 from __future__ import annotations
 
-import json
 from typing import Iterable
 
 from spacy.language import Language
@@ -19,7 +18,7 @@ from spacy.tokens import Doc, Span
 
 from annotator.lang.normalize import normalize
 from annotator.lang.hazm_words import hazm_frequencies, hazm_words
-from annotator.lexicons import LexiconError, parse_list, parse_patterns, phrase_variants
+from annotator.lexicons import parse_json, parse_list, parse_patterns, phrase_variants, table_words
 
 LABELS = ("ORG", "MINISTRY", "OFFICIAL", "PERSON")
 PATTERN_FILES = ("ministries.jsonl", "organizations.jsonl", "officials.jsonl", "foreign_entities.jsonl", "clubs.jsonl")
@@ -69,10 +68,7 @@ class EntityLexicon:
                 self.patterns += parse_patterns(files[name], name, labels=LABELS)
         self.words = {key: [w for name in names for w in parse_list(files.get(name, ""))]
                       for key, names in WORD_LISTS.items()}
-        try:
-            grammar = json.loads(files.get(GRAMMAR_FILE, "{}"))
-        except json.JSONDecodeError as e:
-            raise LexiconError(f"{GRAMMAR_FILE}:{e.lineno}: invalid JSON: {e.msg}") from None
+        grammar = parse_json(files.get(GRAMMAR_FILE, "{}"), GRAMMAR_FILE)
         public_given = self.public_given(grammar)
         self._build_matchers(nlp, grammar, public_given)
         self._build_sets(grammar, public_given)
@@ -86,7 +82,7 @@ class EntityLexicon:
         self.sport_phrases, _ = self._pattern_matchers(nlp, make_doc, sport)
         self.sport_words = {get_string_id(normalize(w.replace(" ", ""))) for w in self.words.get("sports_words", [])}
         self.markers = PhraseMatcher(nlp.vocab, attr="NORM")
-        plural = [s for s in _words(grammar, "plural_suffixes")]
+        plural = [s for s in table_words(grammar, "plural_suffixes")]
         # Given names are many (25,000): they are matched by their tokens'
         # norms (`given_names`: first norm -> the names' norms, longest first)
         # rather than with a Doc (and new lexemes) for each.
@@ -111,8 +107,8 @@ class EntityLexicon:
                     self.given_names.add([normalize(w[s:e]) for s, e in spans_of(w)] if spans_of else [normalize(w)])
             if docs:
                 self.markers.add(key.upper(), docs)
-        self.markers.add("SOURCE", [make_doc(w) for w in _words(grammar, "source_openers")])
-        self.markers.add("NATIONAL", [make_doc(v) for w in _words(grammar, "national_places") for v in phrase_variants(w)])
+        self.markers.add("SOURCE", [make_doc(w) for w in table_words(grammar, "source_openers")])
+        self.markers.add("NATIONAL", [make_doc(v) for w in table_words(grammar, "national_places") for v in phrase_variants(w)])
         # Facility heads, keyed by what must follow them («place_or_name», …;
         # «+alone»: also an ORG with nothing after it).
         self.heads = PhraseMatcher(nlp.vocab, attr="NORM")
@@ -151,7 +147,7 @@ class EntityLexicon:
         a place, an organization word, a stop word) nor a function word."""
         roles = ("surnames", "public_surnames", "honorifics", "titles", "places", "triggers", "non_names", "stops")
         other = {normalize(w.replace(" ", "")) for key in roles for w in self.words.get(key, [])}
-        function = frozenset(_words(grammar, "function_tags")) - {"NUM"}  # hazm tags «سمیر» NUM too
+        function = frozenset(table_words(grammar, "function_tags")) - {"NUM"}  # hazm tags «سمیر» NUM too
         nominal = hazm_words()
         out = []
         for w in self.words.get("public_given_names", []):
@@ -165,7 +161,7 @@ class EntityLexicon:
             return frozenset(normalize(w.replace(" ", "")) for w in self.words.get(key, []))
 
         def closed(key: str) -> frozenset[str]:
-            return frozenset(normalize(w) for w in _words(grammar, key))
+            return frozenset(normalize(w) for w in table_words(grammar, key))
 
         self.conjunction = normalize(grammar.get("conjunction", "و"))
         self.preposition_in = normalize(grammar.get("in", "در"))
@@ -213,11 +209,11 @@ class EntityLexicon:
         self.said = closed("said")
         self.speech_frame = self.said | closed("speech_frame")
         self.said_in = closed("said_in")
-        self.plural_suffixes = tuple(_words(grammar, "plural_suffixes"))
-        self.source_ends = frozenset(_words(grammar, "source_ends"))
-        self.open_quotes = frozenset(_words(grammar, "open_quotes"))
-        self.close_quotes = frozenset(_words(grammar, "close_quotes"))
-        self.function_tags = frozenset(_words(grammar, "function_tags"))
+        self.plural_suffixes = tuple(table_words(grammar, "plural_suffixes"))
+        self.source_ends = frozenset(table_words(grammar, "source_ends"))
+        self.open_quotes = frozenset(table_words(grammar, "open_quotes"))
+        self.close_quotes = frozenset(table_words(grammar, "close_quotes"))
+        self.function_tags = frozenset(table_words(grammar, "function_tags"))
 
     def lexicon_spans(self, doc: Doc, norms: list[int]) -> list[Span]:
         """The lexicon's matches as labelled spans (the clubs named by an
@@ -308,8 +304,3 @@ class _NormPhrases:
             if i not in out and norms[i] in single:
                 out[i] = i + 1
         return out
-
-
-def _words(grammar: dict, key: str) -> list[str]:
-    entry = grammar.get(key, {})
-    return list(entry.get("words", [])) if isinstance(entry, dict) else list(entry)
