@@ -23,7 +23,7 @@ from spacy.training import Example
 from annotator.components.datafiles import DataFilesComponent
 from annotator.lang.lex_attrs import require_lex_attrs
 from annotator.lang.sentences import ensure_sentences
-from annotator.lang.verbs import ends_phrase_before, is_verb
+from annotator.lang.verbs import ends_phrase_at, is_verb
 from annotator.lang.hazm_words import hazm_words
 from annotator.lexicons import parse_json, parse_list, parse_patterns, phrase_variants, table_words
 from annotator.numbers import find_numbers
@@ -255,7 +255,7 @@ class Claims(DataFilesComponent):
             return False
         if first and norm.endswith(lex.superlative_suffixes):
             return False  # a superlative («2014 بدترین سال») counts nothing
-        return not ends_phrase_before(norm, *_next_norms(doc, i))
+        return not ends_phrase_at(doc, i)
 
     def _ending_at(self, doc: Doc, matcher: PhraseMatcher) -> dict[int, tuple[int, str]]:
         """Matches keyed by the token they end before: end -> (start, label)."""
@@ -352,8 +352,3 @@ def _tail(text: str, suffix: str) -> str:
 
 def _norms(make_doc: Callable, words: list[str]) -> frozenset[str]:
     return frozenset(t.norm_ for w in words for t in make_doc(w))
-
-
-def _next_norms(doc: Doc, i: int) -> tuple[str, str]:
-    """The norms of the two words after token i ("" past the end)."""
-    return (doc[i + 1].norm_ if i + 1 < len(doc) else "", doc[i + 2].norm_ if i + 2 < len(doc) else "")

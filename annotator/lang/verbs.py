@@ -93,3 +93,10 @@ def ends_phrase_before(norm: str, next_norm: str, after_next: str = "") -> bool:
     if next_norm in forms.future and after_next in forms.light:
         return True
     return norm.endswith("ه") and next_norm in forms.copulas
+
+
+def ends_phrase_at(doc, i: int) -> bool:
+    """`ends_phrase_before` for token i of a Doc, with the two words after it."""
+    n = len(doc)
+    after = [doc[k].norm_ if k < n else "" for k in (i + 1, i + 2)]
+    return ends_phrase_before(doc[i].norm_, *after)

@@ -8,7 +8,7 @@ from spacy.attrs import NORM
 from spacy.tokens import Doc, Span
 
 from annotator.components.entities.lexicon import EntityLexicon
-from annotator.lang.verbs import ends_phrase_before, is_verb
+from annotator.lang.verbs import ends_phrase_at, is_verb
 
 MAX_CHAIN = 14  # tokens an organization or title chain may run to
 
@@ -48,11 +48,6 @@ class Context:
 
     # ------------------------------------------------------------ word classes
 
-    def next_norms(self, i: int) -> tuple[str, str]:
-        """The norms of the two words after token i ("" past the end)."""
-        doc = self.doc
-        return (doc[i + 1].norm_ if i + 1 < len(doc) else "", doc[i + 2].norm_ if i + 2 < len(doc) else "")
-
     def ends_chain(self, i: int) -> bool:
         """Whether an organization or title chain must end before token i."""
         ends = self._chain_ends.get(i)
@@ -67,7 +62,7 @@ class Context:
         norm = tok.norm_
         if norm in self.lex.stops or norm in self.lex.demonstratives or is_verb(norm):
             return True
-        return ends_phrase_before(norm, *self.next_norms(i))
+        return ends_phrase_at(self.doc, i)
 
     def surname_like(self, i: int, *, after_given: bool = False) -> bool:
         """Whether token i can be a surname: a listed surname, a word with a

@@ -11,7 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Span
 
 from annotator.components.entities.context import MAX_CHAIN, Context
-from annotator.lang.verbs import ends_phrase_before, is_verb
+from annotator.lang.verbs import ends_phrase_at, is_verb
 from annotator.numbers import find_numbers
 
 
@@ -151,7 +151,7 @@ def _noun_phrase_ends(ctx: Context, k: int) -> bool:
         return True
     norm = doc[k].norm_
     return (norm == ctx.lex.conjunction or "P" in ctx.lex.nominal.get(norm, ()) or is_verb(norm)
-            or ends_phrase_before(norm, *ctx.next_norms(k)))
+            or ends_phrase_at(doc, k))
 
 
 def _name_word(ctx: Context, k: int) -> bool:
