@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span
 
 from annotator.lang.normalize import normalize
 from annotator.lang.hazm_words import hazm_frequencies, hazm_words
+from annotator.lang.phrases import NormPhrases
 from annotator.lexicons import parse_json, parse_list, parse_patterns, phrase_variants, table_words
 
 LABELS = ("ORG", "MINISTRY", "OFFICIAL", "PERSON")
@@ -86,7 +87,7 @@ class EntityLexicon:
         # Given names are many (25,000): they are matched by their tokens'
         # norms (`given_names`: first norm -> the names' norms, longest first)
         # rather than with a Doc (and new lexemes) for each.
-        self.given_names = _NormPhrases()
+        self.given_names = NormPhrases()
         spans_of = getattr(nlp.tokenizer, "token_spans", None)
         for key in PHRASE_LISTS:
             entries = [w for w in self.words.get(key, []) if w.strip()]
@@ -263,44 +264,4 @@ class EntityLexicon:
                 if key not in seen:
                     seen.add(key)
                     out.append({"label": entry["label"], "pattern": tokens, **({"id": entry["id"]} if entry.get("id") else {})})
-        return out
-
-
-class _NormPhrases:
-    """Phrases as sequences of token norms, found in a Doc's NORM array: a
-    phrase matcher for very long word lists (no Doc per entry, and only
-    hashes: nothing is added to the vocab's strings)."""
-
-    def __init__(self) -> None:
-        self.single: set[int] = set()  # one-token phrases
-        self.longer: dict[tuple[int, int], list[tuple[int, ...]]] = {}  # first two norms -> phrases, longest first
-        self.firsts: set[int] = set()  # first norms of the longer phrases
-        self.starts: set[int] = set()  # first norms of all phrases
-
-    def add(self, norms: list[str]) -> None:
-        key = tuple(get_string_id(n) for n in norms)
-        if key:
-            self.starts.add(key[0])
-        if len(key) == 1:
-            self.single.add(key[0])
-        elif key:
-            self.firsts.add(key[0])
-            phrases = self.longer.setdefault(key[:2], [])
-            if key not in phrases:
-                phrases.append(key)
-                phrases.sort(key=len, reverse=True)
-
-    def find(self, norms: list[int]) -> dict[int, int]:
-        """start -> end of the longest phrase starting there (`norms`: a
-        Doc's NORM hashes). This runs on every token of every document."""
-        single, longer, firsts = self.single, self.longer, self.firsts
-        out: dict[int, int] = {}
-        for i in [i for i, h in enumerate(norms) if h in self.starts]:  # one scan of the Doc
-            if norms[i] in firsts:
-                for phrase in longer.get(tuple(norms[i:i + 2]), ()):
-                    if tuple(norms[i:i + len(phrase)]) == phrase:
-                        out[i] = i + len(phrase)
-                        break
-            if i not in out and norms[i] in single:
-                out[i] = i + 1
         return out

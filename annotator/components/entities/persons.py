@@ -18,6 +18,7 @@ from spacy.tokens import Span
 
 from annotator.components.entities.context import Context, is_word
 from annotator.lang.normalize import normalize
+from annotator.lang.phrases import NormPhrases
 
 
 def find_persons(ctx: Context) -> list[Span]:
@@ -192,18 +193,9 @@ def _appositive_surname(ctx: Context, i: int, *, strict: bool = False) -> int:
 def _bare_surnames(ctx: Context, surnames: set[tuple[str, ...]], persons: list[Span]) -> list[Span]:
     """The surname of a person named in full, found alone elsewhere in the
     document («نجفی تصریح کرد»)."""
-    doc = ctx.doc
     taken = {k for span in persons for k in range(span.start, span.end)}
-    strings = doc.vocab.strings
-    by_first: dict[int, list[tuple[int, ...]]] = {}  # first word -> surnames as hashes, longest first
-    for s in sorted(surnames, key=len, reverse=True):
-        key = tuple(strings.add(w) for w in s)
-        by_first.setdefault(key[0], []).append(key)
-    norms = ctx.norms
-    out: list[Span] = []
-    for i in [k for k, h in enumerate(norms) if h in by_first and k not in taken]:
-        for s in by_first[norms[i]]:
-            if tuple(norms[i:i + len(s)]) == s:
-                out.append(Span(doc, i, i + len(s), label="PERSON"))
-                break
-    return out
+    phrases = NormPhrases()
+    for surname in surnames:
+        phrases.add(list(surname))
+    found = phrases.find(ctx.norms)  # the longest surname at each token
+    return [Span(ctx.doc, i, end, label="PERSON") for i, end in sorted(found.items()) if i not in taken]
