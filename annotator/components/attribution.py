@@ -17,12 +17,11 @@ the mention that names it: `{"start", "end", "text", "label"}`.
 """
 from bisect import bisect_left, bisect_right
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Union
+from typing import Callable, Optional, Union
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.training import Example
 
 from annotator.components.datafiles import DataFilesComponent
 from annotator.lang.lex_attrs import require_lex_attrs
@@ -83,9 +82,6 @@ class Attribution(DataFilesComponent):
 
     def build_lexicon(self, files: dict[str, str]) -> AttributionLexicon:
         return AttributionLexicon(self.nlp, files)
-
-    def score(self, examples: Iterable[Example], **kwargs) -> dict:
-        return self.scorer(examples, **kwargs) if self.scorer is not None else {}
 
     def __call__(self, doc: Doc) -> Doc:
         lex = self._lexicon()

@@ -107,7 +107,7 @@ class Claims(DataFilesComponent):
         return ClaimsLexicon(self.nlp, files)
 
     def score(self, examples: Iterable[Example], **kwargs) -> dict:
-        return self.scorer(examples, spans_key=self.spans_key, **kwargs) if self.scorer is not None else {}
+        return super().score(examples, spans_key=self.spans_key, **kwargs)
 
     def __call__(self, doc: Doc) -> Doc:
         lex = self._lexicon()

@@ -27,6 +27,7 @@ class DataFilesComponent:
     nlp: Language
     name: str
     data_dir: Union[str, Path, None]
+    scorer: Optional[Callable] = None
     lexicon: Any = None
 
     def build_lexicon(self, files: dict[str, str]) -> Any:
@@ -36,6 +37,10 @@ class DataFilesComponent:
                    nlp: Optional[Language] = None, data_dir: Optional[str] = None) -> None:
         """Read the data files: `data_dir`, else the configured one, else the package's."""
         self.lexicon = self.build_lexicon(read_files(self.FILES, data_dir or self.data_dir))
+
+    def score(self, examples: Iterable[Example], **kwargs: Any) -> dict:
+        """The configured scorer's figures (`nlp.evaluate`, `spacy evaluate`)."""
+        return self.scorer(examples, **kwargs) if self.scorer is not None else {}
 
     def _lexicon(self) -> Any:
         if self.lexicon is None:

@@ -24,7 +24,6 @@ from spacy.attrs import NORM
 from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
-from spacy.training import Example
 
 from annotator.components.datafiles import DataFilesComponent
 from annotator.lang.lex_attrs import require_lex_attrs
@@ -86,9 +85,6 @@ class EntityMemory(DataFilesComponent):
 
     def build_lexicon(self, files: dict[str, str]) -> MemoryLexicon:
         return MemoryLexicon(self.nlp, files)
-
-    def score(self, examples: Iterable[Example], **kwargs) -> dict:
-        return self.scorer(examples, **kwargs) if self.scorer is not None else {}
 
     def __call__(self, doc: Doc) -> Doc:
         lex = self._lexicon()

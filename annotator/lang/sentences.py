@@ -64,6 +64,12 @@ def ensure_sentences(doc: Doc) -> None:
     first = 0
     while first < len(words) - 1 and words[first].isspace():
         first += 1
-    starts = sentence_starts(words, ends, breaks, first)
+    set_sentence_starts(doc, sentence_starts(words, ends, breaks, first))
+
+
+def set_sentence_starts(doc: Doc, starts: Sequence[bool]) -> None:
+    """Mark the tokens that start a sentence (every other token does not).
+    The same as Doc(..., sent_starts=starts), which converts and checks the
+    list in Python: this array path is several times faster."""
     flags = numpy.where(numpy.asarray(starts, dtype=bool), 1, -1).astype("uint64").reshape(-1, 1)
     doc.from_array([SENT_START], flags)

@@ -13,12 +13,11 @@ call `nlp.initialize()` (or, in a pipeline with trained components,
 `nlp.get_pipe("annotator_entities").initialize()`).
 """
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Union
+from typing import Callable, Optional, Union
 
 from spacy.language import Language
 from spacy.scorer import get_ner_prf
 from spacy.tokens import Doc, Span
-from spacy.training import Example
 from spacy.util import filter_spans
 
 from annotator.components.entities.context import Context
@@ -135,9 +134,6 @@ class EntityRules(DataFilesComponent):
         officials = find_officials(ctx)
         sources = find_sources(ctx)
         return lexicon + orgs + officials + persons + sources
-
-    def score(self, examples: Iterable[Example], **kwargs) -> dict:
-        return self.scorer(examples, **kwargs) if self.scorer is not None else {}
 
     def token_patterns(self) -> list[dict]:
         """The lexicon as token patterns on NORM, one per spelling variant: a
