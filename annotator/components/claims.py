@@ -23,6 +23,7 @@ from spacy.training import Example
 from annotator.components.datafiles import DataFilesComponent
 from annotator.lang.lex_attrs import require_lex_attrs
 from annotator.lang.sentences import ensure_sentences
+from annotator.lang.phrases import longest_by_end, longest_by_start
 from annotator.lang.verbs import ends_phrase_at, is_verb
 from annotator.lang.hazm_words import hazm_words
 from annotator.lexicons import parse_json, parse_list, parse_patterns, phrase_variants, table_words
@@ -117,9 +118,9 @@ class Claims(DataFilesComponent):
         text = doc.text  # rebuilt from the tokens at each call: get it once
         matches = find_numbers(text)
         if matches:
-            qualifiers = self._ending_at(doc, lex.qualifier_matcher)
+            qualifiers = longest_by_end(doc, lex.qualifier_matcher)
             self._qualifier_starts = {start for start, _ in qualifiers.values()}
-            units = self._starting_at(doc, lex.unit_matcher)
+            units = longest_by_start(doc, lex.unit_matcher)
             offsets = _Offsets(doc)
             ents = sorted((e.start_char, e.end_char) for e in doc.ents)
             ent_starts = [s for s, _ in ents]
@@ -257,21 +258,6 @@ class Claims(DataFilesComponent):
             return False  # a superlative («2014 بدترین سال») counts nothing
         return not ends_phrase_at(doc, i)
 
-    def _ending_at(self, doc: Doc, matcher: PhraseMatcher) -> dict[int, tuple[int, str]]:
-        """Matches keyed by the token they end before: end -> (start, label)."""
-        out: dict[int, tuple[int, str]] = {}
-        for match_id, start, end in matcher(doc):
-            if end not in out or start < out[end][0]:
-                out[end] = (start, self.nlp.vocab.strings[match_id])
-        return out
-
-    def _starting_at(self, doc: Doc, matcher: PhraseMatcher) -> dict[int, tuple[int, str]]:
-        """Longest match keyed by its first token: start -> (end, label)."""
-        out: dict[int, tuple[int, str]] = {}
-        for match_id, start, end in matcher(doc):
-            if start not in out or end > out[start][0]:
-                out[start] = (end, self.nlp.vocab.strings[match_id])
-        return out
 
 class _Offsets:
     """Character offsets to token spans, by bisection: `Doc.char_span` looks

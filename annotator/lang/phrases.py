@@ -1,9 +1,32 @@
-"""Phrases as sequences of token norms, found in a Doc's NORM array: for word
-lists too long to give each entry a Doc (25,000 given names), and for the
-names a document itself defines (a person's surname, seen again later)."""
+"""Phrases in a Doc: a matcher's longest match at each token, and phrases
+as sequences of token norms found in a Doc's NORM array (for word lists too
+long to give each entry a Doc, 25,000 given names, and for the names a
+document itself defines: a person's surname, seen again later)."""
 from __future__ import annotations
 
+from typing import Callable
+
 from spacy.strings import get_string_id
+from spacy.tokens import Doc
+
+
+def longest_by_start(doc: Doc, matcher: Callable) -> dict[int, tuple[int, str]]:
+    """A Matcher's or PhraseMatcher's longest match at each first token:
+    start -> (end, match key as a string)."""
+    out: dict[int, tuple[int, str]] = {}
+    for match_id, start, end in matcher(doc):
+        if start not in out or end > out[start][0]:
+            out[start] = (end, doc.vocab.strings[match_id])
+    return out
+
+
+def longest_by_end(doc: Doc, matcher: Callable) -> dict[int, tuple[int, str]]:
+    """The longest match ending before each token: end -> (start, match key)."""
+    out: dict[int, tuple[int, str]] = {}
+    for match_id, start, end in matcher(doc):
+        if end not in out or start < out[end][0]:
+            out[end] = (start, doc.vocab.strings[match_id])
+    return out
 
 
 class NormPhrases:

@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 
 from annotator.lang.normalize import normalize
 from annotator.lang.hazm_words import hazm_frequencies, hazm_words
-from annotator.lang.phrases import NormPhrases
+from annotator.lang.phrases import NormPhrases, longest_by_start
 from annotator.lexicons import parse_json, parse_list, parse_patterns, phrase_variants, table_words
 
 LABELS = ("ORG", "MINISTRY", "OFFICIAL", "PERSON")
@@ -246,11 +246,7 @@ class EntityLexicon:
 
     def match_heads(self, doc: Doc) -> dict[int, tuple[int, str]]:
         """Facility heads: start -> (end, what must follow), longest first."""
-        out: dict[int, tuple[int, str]] = {}
-        for match_id, start, end in self.heads(doc):
-            if start not in out or end > out[start][0]:
-                out[start] = (end, doc.vocab.strings[match_id])
-        return out
+        return longest_by_start(doc, self.heads)
 
     def token_patterns(self, make_doc) -> list[dict]:
         """The lexicon as token patterns on NORM, one per spelling variant."""
