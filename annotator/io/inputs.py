@@ -11,9 +11,14 @@ import glob
 import gzip
 import os
 import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Iterable, Literal, Sequence
+
+#: What reading an input can raise when the file is unreadable, cut off or
+#: not gzip after all (gzip.BadGzipFile is an OSError).
+READ_FAILURES = (OSError, EOFError, zlib.error)
 
 Kind = Literal["jsonl", "txt"]
 

@@ -18,14 +18,12 @@ in memory whole.
 """
 from __future__ import annotations
 
-import gzip
 import json
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
-from annotator.io.inputs import Source, open_source, resolve_inputs
+from annotator.io.inputs import READ_FAILURES, Source, open_source, resolve_inputs
 from annotator.io.prodigy import is_offset
 
 #: spaCy's own default `nlp.max_length`: texts longer than this are reported
@@ -146,7 +144,7 @@ def read_range(
                             chunk = fh.readline(1 << 20)
                             if not chunk or chunk.endswith(b"\n"):
                                 break
-                    except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as e:
+                    except READ_FAILURES as e:
                         yield BadRecord(source.name, n, READ_ERROR, f"cannot read the rest of the file: {e}")
                         return
                     if not chunk:
@@ -198,7 +196,7 @@ def _lines(source: Source, fh: IO[bytes], limit: int, first_line: int = 1) -> It
         n += 1
         try:
             line = fh.readline(limit) if limit else fh.readline()
-        except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as e:
+        except READ_FAILURES as e:
             yield n, BadRecord(source.name, n, READ_ERROR, f"cannot read the rest of the file: {e}")
             return
         if not line:
@@ -211,7 +209,7 @@ def _lines(source: Source, fh: IO[bytes], limit: int, first_line: int = 1) -> It
                     size += len(more)
                     if not more or more.endswith(b"\n"):
                         break
-            except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as e:
+            except READ_FAILURES as e:
                 yield n, BadRecord(source.name, n, READ_ERROR, f"cannot read the rest of the file: {e}")
                 return
             yield n, BadRecord(
@@ -343,7 +341,7 @@ def _read_txt_whole(source: Source, fh: IO[bytes], max_chars: int) -> Iterator[R
     limit = _byte_limit(max_chars, escaped=False)
     try:
         data = fh.read(limit + 1) if limit else fh.read()
-    except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as e:
+    except READ_FAILURES as e:
         yield BadRecord(source.name, 1, READ_ERROR, f"cannot read the file: {e}")
         return
     if limit and len(data) > limit:

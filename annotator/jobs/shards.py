@@ -23,13 +23,12 @@ import json
 import os
 import socket
 import uuid
-import zlib
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable
 
-from annotator.io.inputs import Source
+from annotator.io.inputs import READ_FAILURES, Source
 from annotator.jobs.settings import Settings
 
 #: Lines (documents) per shard. About 10 s of one worker on Fars News
@@ -112,7 +111,7 @@ def _scan(path: str, gzipped: bool, first_cut: int, step: int) -> _Scan:
                 newlines += k
                 scan.size += len(chunk)
                 last = chunk[-1:]
-    except (OSError, EOFError, zlib.error, gzip.BadGzipFile):
+    except READ_FAILURES:
         scan.error = True
     scan.lines = newlines + (1 if last != b"\n" else 0)
     return scan

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import gzip
 import json
-import zlib
 from pathlib import Path
 from typing import Container, Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from annotator.io.inputs import InputFileError
+from annotator.io.inputs import READ_FAILURES, InputFileError
 from annotator.io.records import BadRecord, read_tasks
 from annotator.training.align import SPANS_KEY, CharSpan, annotate, list_problem, reference_doc
 from annotator.training.docbin import read_docbin
@@ -72,7 +71,7 @@ def _first_record(path: Path) -> dict | None:
                     continue
                 if isinstance(first, dict):
                     return first
-    except (OSError, EOFError, zlib.error) as err:
+    except READ_FAILURES as err:
         raise DataError(f"cannot read ({err})", path) from None
     return None
 

@@ -13,13 +13,13 @@ from typing import Sequence
 
 from spacy.tokens import Doc
 
-from annotator.io.prodigy import input_hash
+from annotator.io.prodigy import record_hash
 
 
 def input_key(doc: Doc) -> int:
     """The input a doc comes from: its `_input_hash`, else its text's."""
     key = doc.user_data.get("_input_hash")
-    return key if isinstance(key, int) else input_hash({"text": doc.text})
+    return key if isinstance(key, int) else record_hash(doc.text)
 
 
 def split_docs(docs: Sequence[Doc], dev_fraction: float, seed: int = 0) -> tuple[list[Doc], list[Doc]]:

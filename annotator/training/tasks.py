@@ -33,7 +33,7 @@ from typing import Any, Callable, Container, Iterable, Literal, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from annotator.io.prodigy import QUANTITY, SPEAKER, input_hash, is_offset
+from annotator.io.prodigy import QUANTITY, SPEAKER, is_offset, record_hash
 from annotator.io.records import BadRecord, read_tasks
 from annotator.training.align import Alignment, CharSpan, align_span, annotate, list_problem, split_tokens
 from annotator.training.docbin import ensure_claims_extension
@@ -106,7 +106,7 @@ def task_to_doc(
         doc = nlp.make_doc(text)
         if reference:
             doc = split_tokens(doc, [c for s in entities for c in (s.start, s.end)])
-    doc.user_data["_input_hash"] = task.get("_input_hash", input_hash({"text": text}))
+    doc.user_data["_input_hash"] = task["_input_hash"] if "_input_hash" in task else record_hash(text)
     if isinstance(task.get("meta"), dict):
         doc.user_data["meta"] = task["meta"]
 
@@ -243,7 +243,7 @@ def tasks_to_docs(
             isinstance(s, dict) and s.get("label") == QUANTITY for s in task.get("spans") or [])
         key = task.get("_input_hash")
         if not isinstance(key, int):
-            key = input_hash({"text": task["text"]})
+            key = record_hash(task["text"])
         if not merge:
             key = (key, i)
         if key in groups:
