@@ -72,11 +72,7 @@ class Attribution(DataFilesComponent):
 
     def __init__(self, nlp: Language, name: str = "annotator_attribution", *,
                  data_dir: Union[str, Path, None] = None, scorer: Optional[Callable] = None) -> None:
-        self.nlp = nlp
-        self.name = name
-        self.data_dir = data_dir
-        self.scorer = scorer
-        self.lexicon: Optional[AttributionLexicon] = None
+        super().__init__(nlp, name, data_dir=data_dir, scorer=scorer)
 
     FILES = FILES
 

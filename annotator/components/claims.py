@@ -95,12 +95,8 @@ class Claims(DataFilesComponent):
 
     def __init__(self, nlp: Language, name: str = "annotator_claims", *, spans_key: str = "claims",
                  data_dir: Union[str, Path, None] = None, scorer: Optional[Callable] = None) -> None:
-        self.nlp = nlp
-        self.name = name
+        super().__init__(nlp, name, data_dir=data_dir, scorer=scorer)
         self.spans_key = spans_key
-        self.data_dir = data_dir
-        self.scorer = scorer
-        self.lexicon: Optional[ClaimsLexicon] = None
 
     FILES = FILES
 

@@ -24,11 +24,15 @@ class DataFilesComponent:
     `build_lexicon(nlp, files) -> lexicon` (an object with a `files` dict)."""
 
     FILES: tuple[str, ...] = ()
-    nlp: Language
-    name: str
-    data_dir: Union[str, Path, None]
-    scorer: Optional[Callable] = None
-    lexicon: Any = None
+
+    def __init__(self, nlp: Language, name: str, *, data_dir: Union[str, Path, None] = None,
+                 scorer: Optional[Callable] = None) -> None:
+        """Cheap: the data files are read by `initialize` or `from_disk`."""
+        self.nlp = nlp
+        self.name = name
+        self.data_dir = data_dir
+        self.scorer = scorer
+        self.lexicon: Any = None
 
     def build_lexicon(self, files: dict[str, str]) -> Any:
         raise NotImplementedError

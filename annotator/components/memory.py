@@ -76,12 +76,8 @@ class EntityMemory(DataFilesComponent):
 
     def __init__(self, nlp: Language, name: str = "annotator_entity_memory", *, spans_key: str = "entities",
                  data_dir: Union[str, Path, None] = None, scorer: Optional[Callable] = None) -> None:
-        self.nlp = nlp
-        self.name = name
+        super().__init__(nlp, name, data_dir=data_dir, scorer=scorer)
         self.spans_key = spans_key
-        self.data_dir = data_dir
-        self.scorer = scorer
-        self.lexicon: Optional[MemoryLexicon] = None
 
     def build_lexicon(self, files: dict[str, str]) -> MemoryLexicon:
         return MemoryLexicon(self.nlp, files)

@@ -65,13 +65,9 @@ class EntityRules(DataFilesComponent):
         data_dir: Union[str, Path, None] = None,
         scorer: Optional[Callable] = get_ner_prf,
     ) -> None:
-        self.nlp = nlp
-        self.name = name
+        super().__init__(nlp, name, data_dir=data_dir, scorer=scorer)
         self.spans_key = spans_key
         self.overwrite_ents = overwrite_ents
-        self.data_dir = data_dir
-        self.scorer = scorer
-        self.lexicon: Optional[EntityLexicon] = None
 
     @property
     def labels(self) -> tuple[str, ...]:
