@@ -102,11 +102,8 @@ def document_section(n: int, task: dict, colors: dict[str, str], direction: str,
     ent_ids: dict[tuple[int, int], int] = {}
     spans = task.get("spans") if isinstance(task.get("spans"), list) else []
     for i, span in enumerate(spans):
-        if not valid_span(span, len(text)):
-            problems.append(f"موجودیت {i + 1}: بازه‌ی نامعتبر {shorten(span, 120)}")
+        if not _checked("موجودیت", i, span, text, problems):
             continue
-        if isinstance(span.get("text"), str) and span["text"] != text[span["start"]:span["end"]]:
-            problems.append(f"موجودیت {i + 1}: متن «{shorten(span['text'], 60)}» با متن سند نمی‌خواند")
         stats.labels[str(span.get("label") or "")] += 1
         ent_ids.setdefault((span["start"], span["end"]), i)
         marks.append(entity_mark(n, i, span, colors))
@@ -115,11 +112,8 @@ def document_section(n: int, task: dict, colors: dict[str, str], direction: str,
     if isinstance(raw_claims, list):
         stats.with_claims += 1
         for j, claim in enumerate(raw_claims):
-            if not valid_span(claim, len(text)):
-                problems.append(f"ادعای {j + 1}: بازه‌ی نامعتبر {shorten(claim, 120)}")
+            if not _checked("ادعای", j, claim, text, problems):
                 continue
-            if isinstance(claim.get("text"), str) and claim["text"] != text[claim["start"]:claim["end"]]:
-                problems.append(f"ادعای {j + 1}: متن «{shorten(claim['text'], 60)}» با متن سند نمی‌خواند")
             claims.append((j, claim))
             marks.append(claim_mark(n, j, claim))
             stats.claims += 1
@@ -163,3 +157,15 @@ def document_section(n: int, task: dict, colors: dict[str, str], direction: str,
         counts += f" · {answer}"
     entry = f'<li><a href="#d{n}">{esc(title)}</a> <small>{esc(counts)}</small></li>'
     return section, entry
+
+
+def _checked(noun: str, i: int, item: Any, text: str, problems: list[str]) -> bool:
+    """Whether item i (an entity or a claim, `noun` in the report) can be
+    drawn; what is wrong with it goes to `problems` (a text that differs from
+    the text at its offsets is said, and the item drawn all the same)."""
+    if not valid_span(item, len(text)):
+        problems.append(f"{noun} {i + 1}: بازه‌ی نامعتبر {shorten(item, 120)}")
+        return False
+    if isinstance(item.get("text"), str) and item["text"] != text[item["start"]:item["end"]]:
+        problems.append(f"{noun} {i + 1}: متن «{shorten(item['text'], 60)}» با متن سند نمی‌خواند")
+    return True
